@@ -126,10 +126,14 @@ def left_out(found: list[tuple[str, dict, dict]], data: Path) -> list[dict]:
 def collect(cache: Path, calculator: dict, data: Path, settings: dict | None = None) -> list[tuple[str, dict, dict]]:
     """(key text, verified arrays, provenance row) of every pair entry of ``cache`` to ship: verified under the
     cache's key, of the current entry format, computed with ``calculator`` and the AGF ``settings`` (default
-    ``kapitza validate --model agf``'s, the only ones its queries ask for) within the default strain bound."""
+    ``kapitza validate --model agf``'s, the only ones its queries ask for) by either route (``--route full``, whose
+    settings are those, or ``--route fast``, whose add its route) within the default strain bound.  The study's
+    provenance (``data``: minutes, commit, date, machine) is the full route's, so only its rows carry it."""
     from kapitza.io.cache import read_signed, signing_key
     from kapitza.prediction.validation.agf import AGF_SETTINGS, CACHE_FORMAT
     from kapitza.prediction.validation.buildable import DEFAULT_MAX_STRAIN
+
+    routes = {"full": dict(settings or AGF_SETTINGS), "fast": {**(settings or AGF_SETTINGS), "route": "fast"}}
 
     os.environ["KAPITZA_CACHE_DIR"] = str(cache)
     secret = signing_key()
@@ -141,7 +145,8 @@ def collect(cache: Path, calculator: dict, data: Path, settings: dict | None = N
         parts = json.loads(key_text)["parts"]
         if parts.get("format") != CACHE_FORMAT or parts.get("calculator") != calculator:
             continue
-        if parts.get("settings") != dict(settings or AGF_SETTINGS) or parts.get("max_strain") != DEFAULT_MAX_STRAIN:
+        route = next((r for r, wanted in routes.items() if parts.get("settings") == wanted), None)
+        if route is None or parts.get("max_strain") != DEFAULT_MAX_STRAIN:
             continue  # a run with other settings than validate's defaults: no query of the defaults would read it
         arrays, why = read_signed(path, secret, key_text)
         if arrays is None:
@@ -158,8 +163,8 @@ def collect(cache: Path, calculator: dict, data: Path, settings: dict | None = N
             "conductance_W_m2K": np.asarray(arrays["conductance"]).tolist(),
             "intrinsic_W_m2K": np.asarray(arrays["intrinsic"]).tolist(),
             "lead_imaginary_fraction": np.asarray(arrays["imaginary"]).tolist(),
-            "max_strain": parts["max_strain"], "settings": parts["settings"],
-            "run": runs.get(f"{film}|{substrate}", {}),
+            "max_strain": parts["max_strain"], "settings": parts["settings"], "route": route,
+            "run": runs.get(f"{film}|{substrate}", {}) if route == "full" else {},
             "stated_minutes": _stated_minutes(film, substrate, parts),
         }  # fmt: skip
         out.append((key_text, arrays, row))
@@ -181,12 +186,13 @@ def _stated_minutes(film: str, substrate: str, parts: dict) -> float | None:
     """The force constants' time the pair's run states before its first force call (``kapitza validate --model agf
     --plan``'s statement, :func:`kapitza.transmission.agf.run.stated_run`), min; None where the potential has no
     measured cost.  The crystals are relaxed (cached); no force constant is computed."""
+    from kapitza.prediction.validation.agf import _run_options
     from kapitza.transmission.agf.run import stated_run
 
     found = stated_run(
         film, substrate, calculator=_calculator_name(parts["calculator"]), normal=parts["plane"],
         polarity=parts["polarity"], max_strain=parts["max_strain"], allow_unstable_leads=True,
-        temperature=np.asarray(parts["temperature"]["data"], dtype=float), **parts["settings"],
+        temperature=np.asarray(parts["temperature"]["data"], dtype=float), **_run_options(parts["settings"]),
     )  # fmt: skip
     return None if found.seconds is None else round(found.seconds / 60, 2)
 
@@ -217,7 +223,8 @@ def export(found: list[tuple[str, dict, dict]], refused: list[tuple[str, dict, d
             doc["entries"][digest] = {"kind": kind, "file": target, "sha256": hashlib.sha256(packed).hexdigest(),
                                       "bytes": len(payload), "packed_bytes": len(packed), "crystal": label}  # fmt: skip
             out.append({**row, "file": target})
-    doc["agf_pairs"] = sorted(rows, key=lambda r: (r["film"], r["substrate"], r["plane"], r["polarity"]))
+    doc["agf_pairs"] = sorted(rows, key=lambda r: (r["film"], r["substrate"], r["plane"], r["polarity"],
+                                                   r.get("route", "full")))  # fmt: skip
     doc["agf_pairs_refused_crystals"] = verdicts
     doc["agf_pairs_left"] = left
     doc["agf_pairs_made"] = {"by": "PYTHONPATH=src python scripts/ship_agf_pairs.py", "commit": _commit()}
@@ -244,9 +251,14 @@ def page(doc: dict) -> str:
         "",
         f"Made by `{doc['agf_pairs_made']['by']}` at commit {doc['agf_pairs_made']['commit']}.",
         "",
-        "| film on substrate | plane | polarity | T (K) | G two-probe at the highest T (MW m^-2 K^-1) | "
+        "Route: `full` displaces every row of the interface cell (`kapitza validate --model agf`, the default); "
+        "`fast` only the rows within the force range of the interface, the others placed from each side's strained "
+        "bulk column (`--route fast`; its error against the full route per pair is on the how-to page of the "
+        "interface from its atoms). Each route reads only its own entries.",
+        "",
+        "| film on substrate | plane | polarity | route | T (K) | G two-probe at the highest T (MW m^-2 K^-1) | "
         "lead imaginary (fraction of top) | minutes | stated (min) | run (commit, date, machine) |",
-        "|---|---|---|---|---:|---|---:|---:|---|",
+        "|---|---|---|---|---|---:|---|---:|---:|---|",
     ]
     for r in doc.get("agf_pairs", []):
         t = r["temperature_K"]
@@ -256,7 +268,8 @@ def page(doc: dict) -> str:
         where = ", ".join(str(run.get(k)) for k in ("commit", "date", "machine") if run.get(k))
         imag = ", ".join(f"{v:.3g}" for v in r["lead_imaginary_fraction"])
         stated = "" if r.get("stated_minutes") is None else f"{r['stated_minutes']:.1f}"
-        lines.append(f"| {r['film']} on {r['substrate']} | ({r['plane']}) | {r['polarity']} | {span} | "
+        lines.append(f"| {r['film']} on {r['substrate']} | ({r['plane']}) | {r['polarity']} | "
+                     f"{r.get('route', 'full')} | {span} | "
                      f"{r['conductance_W_m2K'][-1] / 1e6:.1f} | {imag} | {minutes} | {stated} | {where} |")  # fmt: skip
     lines += ["", _stated_words(doc.get("agf_pairs", []))]
     lines += ["", "## Crystals the potential refuses (shipped as refusals)", ""]
@@ -269,8 +282,9 @@ def page(doc: dict) -> str:
     lines += [
         "",
         "Minutes are the pair's whole `validate --model agf` run as the study timed it (both polarities of a polar "
-        "pair). Regenerate: `python scripts/agf_validation_study.py run --calculator sevennet-l3i5+d3 ...`, then "
-        "`PYTHONPATH=src python scripts/ship_agf_pairs.py`.",
+        "pair; the full route's: the fast route's runs are not timed per pair). Regenerate: `python "
+        "scripts/agf_validation_study.py run --calculator sevennet-l3i5+d3 ...` and `kapitza validate --model agf "
+        "--route fast --compute ...`, then `PYTHONPATH=src python scripts/ship_agf_pairs.py`.",
         "",
     ]
     return "\n".join(lines)

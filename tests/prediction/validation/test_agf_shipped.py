@@ -45,13 +45,15 @@ def rows():
 def made(rows, tmp_path_factory):
     """The slice computed into a work cache once (Si|Si's AGF, Si's phonons, Ge refused), then shipped: Si's
     phonons as ship_crystals exports them, the pair and the refusal as ship_agf_pairs does, the digest beside.
-    Returns the computed validation, the folder, and the work cache and log that exported the crystal."""
+    Si|Si by both routes.  Returns the computed validations by route, the folder, and the work cache and log that
+    exported the crystal."""
     work = tmp_path_factory.mktemp("work")
     folder = tmp_path_factory.mktemp("shipped")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("KAPITZA_CACHE_DIR", str(work))
         mp.setenv("KAPITZA_SHIPPED_DIR", "")
         computed = AV.agf_validation(SW, measurements=rows, compute=True, **SMALL)
+        fast = AV.agf_validation(SW, measurements=rows, compute=True, route="fast", **SMALL)
         files = sorted(p.name for p in work.glob("structure-phonons*.entry"))
         log = {"Si": {"name": "Si", "outcome": "computed", "seconds": 1.0, "entries": files}}
         ship_crystals.export(log, work, folder, "a test")
@@ -63,12 +65,13 @@ def made(rows, tmp_path_factory):
         refused = ship_agf_pairs.refusals(work, SW)
         _, raw = ship_agf_pairs.export(found, refused, [], folder)
     (folder / "index.sha256").write_text(hashlib.sha256(raw).hexdigest())
-    return computed, folder, work, log
+    return {"full": computed, "fast": fast}, folder, work, log
 
 
 @pytest.fixture
 def fresh(made, tmp_path, monkeypatch):
-    """A copy of the shipped folder and an empty cache for the test: (the computed validation, the folder)."""
+    """A copy of the shipped folder and an empty cache for the test: (the computed validations by route, the
+    folder)."""
     computed, template, _, _ = made
     with shipped_from(template, tmp_path, monkeypatch) as folder:
         yield computed, folder
@@ -82,17 +85,22 @@ def _no_force(monkeypatch):
     monkeypatch.setattr("kapitza.transmission.agf.run.run_agf", lambda *a, **k: pytest.fail("an AGF ran"))
 
 
-def test_the_export_ships_the_scored_pair_and_the_refusal(made):
+def test_the_export_ships_the_scored_pair_by_each_route_and_the_refusal(made):
+    """Si|Si by the full route and by the fast one: two rows, each its route's G, each its own entry."""
     computed, folder, _, _ = made
     doc = json.loads((folder / "index.json").read_text())
-    (pair,) = doc["agf_pairs"]
-    assert (pair["film"], pair["substrate"], pair["plane"], pair["polarity"]) == ("Si", "Si", "001", "+")
-    k = np.flatnonzero(computed.scored)
-    np.testing.assert_allclose(pair["conductance_W_m2K"], np.unique(computed.agf_phonon[k]), rtol=1e-12)
+    assert [p["route"] for p in doc["agf_pairs"]] == ["fast", "full"]
+    for pair in doc["agf_pairs"]:
+        assert (pair["film"], pair["substrate"], pair["plane"], pair["polarity"]) == ("Si", "Si", "001", "+")
+        found = computed[pair["route"]]
+        k = np.flatnonzero(found.scored)
+        np.testing.assert_allclose(pair["conductance_W_m2K"], np.unique(found.agf_phonon[k]), rtol=1e-12)
+        assert pair["stated_minutes"] is None  # a user's calculator has no measured cost: its time is not stated
+        assert pair["run"] == {}  # no study data file here (and the fast route never has one)
+    assert doc["agf_pairs"][0]["settings"] == {**SMALL, "route": "fast"} and doc["agf_pairs"][1]["settings"] == SMALL
     assert [r["crystal"] for r in doc["agf_pairs_refused_crystals"]] == ["Ge"]
     kinds = sorted(e["kind"] for e in doc["entries"].values())
-    assert kinds.count("agf-validation-pair") == 1 and kinds.count("calculator-validation-crystal") == 1
-    assert pair["stated_minutes"] is None  # a user's calculator has no measured cost: its time is not stated
+    assert kinds.count("agf-validation-pair") == 2 and kinds.count("calculator-validation-crystal") == 1
 
 
 def test_the_page_sets_the_measured_minutes_against_the_stated_ones():
@@ -120,7 +128,7 @@ def test_writing_the_crystals_again_keeps_the_pairs_and_the_refusals(made, tmp_p
     before = json.loads((folder / "index.json").read_text())
     doc, _ = ship_crystals.export(log, work, folder, "again")
     kinds = sorted(e["kind"] for e in doc["entries"].values())
-    assert kinds.count("agf-validation-pair") == 1 and kinds.count("calculator-validation-crystal") == 1
+    assert kinds.count("agf-validation-pair") == 2 and kinds.count("calculator-validation-crystal") == 1
     assert doc["agf_pairs"] == before["agf_pairs"] and doc["agf_pairs_refused_crystals"]
     assert all((folder / e["file"]).is_file() for e in doc["entries"].values())
 
@@ -130,12 +138,13 @@ def test_a_fresh_install_scores_the_shipped_pair_as_computed_without_a_force(fre
     DMM bit for bit; Ge's refusal read from the shipped one, in its words)."""
     computed, _ = fresh
     _no_force(monkeypatch)
-    found = AV.agf_validation(SW, measurements=rows, **SMALL)
-    assert found.reason == computed.reason and found.detail == computed.detail
-    np.testing.assert_array_equal(found.agf, computed.agf)
-    np.testing.assert_array_equal(found.full_dispersion, computed.full_dispersion)
-    assert found.scored.any() and "refused by the potential" in found.reason
-    assert {found.origin[k] for k in np.flatnonzero(found.scored)} == {"shipped"}  # and says so
+    for route in ("full", "fast"):  # each route reads its own entry
+        found = AV.agf_validation(SW, measurements=rows, route=route, **SMALL)
+        assert found.reason == computed[route].reason and found.detail == computed[route].detail
+        np.testing.assert_array_equal(found.agf, computed[route].agf)
+        np.testing.assert_array_equal(found.full_dispersion, computed[route].full_dispersion)
+        assert found.scored.any() and "refused by the potential" in found.reason
+        assert {found.origin[k] for k in np.flatnonzero(found.scored)} == {"shipped"}  # and says so
 
 
 def _told(change, folder, rows) -> tuple[AV.AgfValidation, str]:
@@ -152,10 +161,10 @@ def test_an_altered_pair_entry_is_not_used_and_the_pair_is_not_computed(fresh, r
     monkeypatch.setattr("kapitza.transmission.agf.run.run_agf", lambda *a, **k: pytest.fail("an AGF ran"))
 
     def flip(folder):
-        entry = next(folder.glob("agf-validation-pair-*.xz"))
-        raw = bytearray(entry.read_bytes())
-        raw[len(raw) // 2] ^= 0x01
-        entry.write_bytes(bytes(raw))
+        for entry in folder.glob("agf-validation-pair-*.xz"):  # both routes' entries
+            raw = bytearray(entry.read_bytes())
+            raw[len(raw) // 2] ^= 0x01
+            entry.write_bytes(bytes(raw))
 
     found, told = _told(flip, folder, rows)
     assert "'Si|Si (001) +' was altered" in told
@@ -216,14 +225,15 @@ def test_a_fresh_install_scores_the_packages_pairs_without_a_force(package, monk
     scored = np.flatnonzero(found.scored)
     from kapitza.transmission.agf.stability import UNSTABLE_FRACTION
 
+    full = [r for r in index["agf_pairs"] if r.get("route", "full") == "full"]  # the default route's rows
     stable = {(r["film"], r["substrate"]): max(r["lead_imaginary_fraction"]) <= UNSTABLE_FRACTION
-              for r in index["agf_pairs"]}  # fmt: skip
+              for r in full}  # fmt: skip
     assert {(found.film[k], found.substrate[k]) for k in scored} == {p for p, ok in stable.items() if ok}
     for k in range(len(found)):  # a shipped pair with an unstable lead (Bi|Si: bismuth 6.6 %) is read, not scored
         if stable.get((found.film[k], found.substrate[k])) is False:
             assert found.reason[k] == "unstable lead" and np.isfinite(found.agf_phonon[k])
     assert len({found.paper[k] for k in scored}) >= 10 and "not computed" in found.reason
-    si_ge = next(r for r in index["agf_pairs"] if (r["film"], r["substrate"]) == ("Si", "Ge"))
+    si_ge = next(r for r in full if (r["film"], r["substrate"]) == ("Si", "Ge"))
     rows = [k for k in scored if (found.film[k], found.substrate[k]) == ("Si", "Ge")]
     expected = np.interp(found.temperature[rows], si_ge["temperature_K"], si_ge["conductance_W_m2K"])
     np.testing.assert_array_equal(found.agf[rows], expected)  # two semiconductors: the phonon G itself
