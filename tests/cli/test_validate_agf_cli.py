@@ -118,10 +118,7 @@ def test_json_equals_the_library(cli, small):
     ],
 )
 def test_bad_input_is_one_line(cli, args, words, monkeypatch):
-    from kapitza.prediction.validation import agf_plan as AP
-
-    monkeypatch.setattr(AV, "buildable_rows", lambda **_: pytest.fail("work began"))
-    monkeypatch.setattr(AP, "buildable_rows", lambda **_: pytest.fail("work began"))
+    monkeypatch.setattr(AV, "buildable_rows", lambda **_: pytest.fail("work began"))  # the validation's and the plan's
     status, out, err = cli("validate", *args)
     _one_line(status, out, err, words)
 
@@ -211,7 +208,7 @@ def planned(monkeypatch, small_rows):
     library's plan of it (made after the command's: the same cache, so the same statement)."""
     from kapitza.prediction.validation import agf_plan as AP
 
-    monkeypatch.setattr(AP, "shipped_measurements", lambda: small_rows)
+    monkeypatch.setattr(AV, "shipped_measurements", lambda: small_rows)  # the plan's too (agf.pair_query)
     monkeypatch.setattr(AP, "agf_plan", functools.partial(AP.agf_plan, frequencies=40, kpoints=2))
     return AP
 

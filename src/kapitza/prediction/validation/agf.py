@@ -572,6 +572,47 @@ def pair_jobs(built: Any, reason: list[str]) -> dict[tuple[str, str, str], list[
     return jobs
 
 
+@dataclasses.dataclass(frozen=True)
+class PairQuery:
+    """What a validation of the AGF (or its plan) asks for, found before any crystal is touched
+    (:func:`pair_query`): the potential, the strain and cell bounds, the AGF settings, the buildable list and its
+    bare rows, each row's temperature, reason and words so far, and the pairs to run (film, substrate, plane) to the
+    places of their rows, the smallest common cells first."""
+
+    source: Any
+    max_strain: float
+    max_cell_atoms: int
+    settings: dict[str, Any]
+    built: Any
+    rows: Measurements
+    temperature: NDArray[np.float64]
+    reason: list[str]
+    detail: list[str]
+    jobs: dict[tuple[str, str, str], list[int]]
+
+
+def pair_query(
+    calculator: str | None, measurements: Measurements | None, max_strain: float, max_cell_atoms: int,
+    agf_settings: dict[str, Any],
+) -> PairQuery:  # fmt: skip
+    """The one prologue of :func:`agf_validation` and :func:`~.agf_plan.agf_plan`: the bounds checked, the potential
+    named (not loaded), the buildable list of ``measurements`` (default the shipped compilation) and the rows' first
+    reasons (:func:`first_reasons`), the pairs to run (:func:`pair_jobs`).  ``agf_settings``: :func:`pair_settings`'."""
+    from ...atomistic.calculators import calculator_source
+
+    eps = _checks.between(max_strain, "max_strain", "", 1e-6, 0.25)
+    cap = int(_checks.positive(max_cell_atoms, "max_cell_atoms", "atoms"))
+    data = shipped_measurements() if measurements is None else measurements
+    if not isinstance(data, Measurements):
+        raise InputError(f"measurements= must be Measurements, got {type(data).__name__}")
+    source = calculator_source(calculator)
+    built = buildable_rows(measurements=data, max_strain=eps, max_cell_atoms=cap)
+    rows = data.select(np.isin(np.arange(len(data)), built.row))  # the bare rows, in the compilation's order
+    reason, detail = first_reasons(built, np.asarray(check_bounds(rows).above, dtype=bool))
+    temperature = np.asarray(built.temperature, dtype=float)
+    return PairQuery(source, eps, cap, agf_settings, built, rows, temperature, reason, detail, pair_jobs(built, reason))
+
+
 def pair_crystals(
     film: str, substrate: str, temperature: NDArray[np.float64], source: Any, cache: bool,
     progress: Progress | None, max_memory_gb: float | None,
@@ -671,30 +712,20 @@ def agf_validation(
     InputError
         An unknown calculator or a bad bound (before any work).
     """
-    from ...atomistic.calculators import calculator_source
     from ...atomistic.force_cost import TimeBudget
     from ...phonons.supercell_plan import memory_limit_gb
     from ...transmission.agf.stability import UNSTABLE_FRACTION
 
     memory_limit_gb(max_memory_gb)
-    eps = _checks.between(max_strain, "max_strain", "", 1e-6, 0.25)
-    cap = int(_checks.positive(max_cell_atoms, "max_cell_atoms", "atoms"))
-    agf_settings = pair_settings(frequencies, kpoints, route)
     budget = TimeBudget.of(max_time, "max_time")
     if budget is not None and not compute:
         raise InputError("max_time bounds the pairs compute=True runs; without compute nothing is run")
-    data = shipped_measurements() if measurements is None else measurements
-    if not isinstance(data, Measurements):
-        raise InputError(f"measurements= must be Measurements, got {type(data).__name__}")
-    source = calculator_source(calculator)
-    built = buildable_rows(measurements=data, max_strain=eps, max_cell_atoms=cap)
+    query = pair_query(calculator, measurements, max_strain, max_cell_atoms, pair_settings(frequencies, kpoints, route))
+    source, eps, agf_settings, built, rows = query.source, query.max_strain, query.settings, query.built, query.rows
+    temperature, reason, detail, jobs = query.temperature, query.reason, query.detail, query.jobs
     idx = built.row
     n = idx.size
-    rows = data.select(np.isin(np.arange(len(data)), idx))  # the bare rows, in the compilation's order
-    temperature = np.asarray(built.temperature, dtype=float)
-    reason, detail = first_reasons(built, np.asarray(check_bounds(rows).above, dtype=bool))
     note = [""] * n
-    jobs = pair_jobs(built, reason)
     stated: dict[tuple[str, str, str], float] = {}
     if budget is not None:
         jobs, stated = _by_stated_time(jobs, temperature, (source, eps, agf_settings, cache, max_memory_gb))
@@ -782,7 +813,7 @@ def agf_validation(
         origin=tuple(origin),
         settings={
             "max_strain": eps,
-            "max_cell_atoms": cap,
+            "max_cell_atoms": query.max_cell_atoms,
             "cutoff": cutoff,
             "mesh": int(mesh),
             **agf_settings,

@@ -32,22 +32,20 @@ from ... import _checks
 from ..._progress import Progress
 from ...errors import InputError
 from ...io.results import result
-from ...literature import Measurements, shipped_measurements
-from ..bounds import check_bounds
+from ...literature import Measurements
 from .agf import (
     AGF_SETTINGS,
     DEFAULT_SCORED_CELL_ATOMS,
-    first_reasons,
     pair_crystals,
-    pair_jobs,
     pair_origin,
+    pair_query,
     pair_settings,
     polar_pair,
     run_bound,
     side_refusal,
     stated_pair,
 )
-from .buildable import DEFAULT_MAX_STRAIN, buildable_rows
+from .buildable import DEFAULT_MAX_STRAIN
 
 __all__ = ["PLAN_REASONS", "AgfPlan", "agf_plan"]
 
@@ -210,24 +208,13 @@ def agf_plan(
     InputError
         An unknown calculator or a bad bound (before any work).
     """
-    from ...atomistic.calculators import calculator_source
-
     bound = run_bound(max_memory_gb)
-    eps = _checks.between(max_strain, "max_strain", "", 1e-6, 0.25)
-    cap = int(_checks.positive(max_cell_atoms, "max_cell_atoms", "atoms"))
-    agf_settings = pair_settings(frequencies, kpoints, route)
-    data = shipped_measurements() if measurements is None else measurements
-    if not isinstance(data, Measurements):
-        raise InputError(f"measurements= must be Measurements, got {type(data).__name__}")
-    source = calculator_source(calculator)
-    built = buildable_rows(measurements=data, max_strain=eps, max_cell_atoms=cap)
-    rows = data.select(np.isin(np.arange(len(data)), built.row))
-    reason, _ = first_reasons(built, np.asarray(check_bounds(rows).above, dtype=bool))
-    temperature = np.asarray(built.temperature, dtype=float)
+    query = pair_query(calculator, measurements, max_strain, max_cell_atoms, pair_settings(frequencies, kpoints, route))
+    source, eps, cap, agf_settings = query.source, query.max_strain, query.max_cell_atoms, query.settings
+    built, temperature, jobs = query.built, query.temperature, query.jobs
     run = (source, eps, agf_settings, bound)
     lines: list[dict[str, Any]] = []
     stored = 0
-    jobs = pair_jobs(built, reason)
     for done, (job, members) in enumerate(jobs.items()):
         if progress is not None:
             progress("pairs", done, len(jobs))
