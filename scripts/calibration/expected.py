@@ -328,8 +328,8 @@ def _split_lines(validations: tuple[V.ExpectedValidation, ...]) -> list[str]:
             "the order the route's own descriptors no longer carry (`calibration.laboratory.groups.film_columns`; "
             "a user would state it as an option naming the film, built only if kept); *agf* (issue 87), log10 of "
             "the AGF's two-probe G of the row's pair as `kapitza validate --model agf` scores it (electrons in series "
-            f"as predict adds them) from the validation study's data file ({_agf_state()}; "
-            "`calibration.laboratory.agf_column`), missing on every other row.",
+            f"as predict adds them), the full route's where it ships, else the fast route's ({_agf_state()}; "
+            "read as a fresh install reads it: `calibration.laboratory.agf_column`), missing on every other row.",
             "",
             "| route | group | rows with it | nobody else measured: without | with | with/without, 68 % over papers "
             "resampled | placebo | measured by others: "
