@@ -123,12 +123,30 @@ def left_out(found: list[tuple[str, dict, dict]], data: Path) -> list[dict]:
     return out
 
 
-def collect(cache: Path, calculator: dict, data: Path, settings: dict | None = None) -> list[tuple[str, dict, dict]]:
+def timed_runs(files: list[Path]) -> dict[tuple[str, str, str], dict]:
+    """(film, substrate, route) -> {"minutes": ...} of each pair a ``kapitza validate --model agf [--route fast]
+    --compute --json`` run (its output saved to a file) computed and timed (a pair's ``seconds``); a later file
+    wins."""
+    out: dict[tuple[str, str, str], dict] = {}
+    for path in files:
+        doc = json.loads(Path(path).read_text())
+        route = doc.get("settings", {}).get("route", "full")
+        for g in doc.get("pairs", []):
+            if g.get("origin") == "computed" and g.get("seconds") is not None:
+                out[g["film"], g["substrate"], route] = {"minutes": round(float(g["seconds"]) / 60, 2)}
+    return out
+
+
+def collect(
+    cache: Path, calculator: dict, data: Path, settings: dict | None = None,
+    timed: dict[tuple[str, str, str], dict] | None = None,
+) -> list[tuple[str, dict, dict]]:  # fmt: skip
     """(key text, verified arrays, provenance row) of every pair entry of ``cache`` to ship: verified under the
     cache's key, of the current entry format, computed with ``calculator`` and the AGF ``settings`` (default
     ``kapitza validate --model agf``'s, the only ones its queries ask for) by either route (``--route full``, whose
     settings are those, or ``--route fast``, whose add its route) within the default strain bound.  The study's
-    provenance (``data``: minutes, commit, date, machine) is the full route's, so only its rows carry it."""
+    provenance (``data``: minutes, commit, date, machine) is the full route's; ``timed`` (:func:`timed_runs`) gives
+    the minutes of a pair no study ran (the fast route's, or a full-route pair computed by ``validate`` itself)."""
     from kapitza.io.cache import read_signed, signing_key
     from kapitza.prediction.validation.agf import AGF_SETTINGS, CACHE_FORMAT
     from kapitza.prediction.validation.buildable import DEFAULT_MAX_STRAIN
@@ -164,7 +182,8 @@ def collect(cache: Path, calculator: dict, data: Path, settings: dict | None = N
             "intrinsic_W_m2K": np.asarray(arrays["intrinsic"]).tolist(),
             "lead_imaginary_fraction": np.asarray(arrays["imaginary"]).tolist(),
             "max_strain": parts["max_strain"], "settings": parts["settings"], "route": route,
-            "run": runs.get(f"{film}|{substrate}", {}) if route == "full" else {},
+            "run": (runs.get(f"{film}|{substrate}") if route == "full" else None)
+                   or (timed or {}).get((film, substrate, route), {}),
             "stated_minutes": _stated_minutes(film, substrate, parts),
         }  # fmt: skip
         out.append((key_text, arrays, row))
@@ -282,9 +301,11 @@ def page(doc: dict) -> str:
     lines += [
         "",
         "Minutes are the pair's whole `validate --model agf` run as the study timed it (both polarities of a polar "
-        "pair; the full route's: the fast route's runs are not timed per pair). Regenerate: `python "
+        "pair): the study's for the full route, `validate --compute --json`'s own timing of a pair for the fast "
+        "route (blank where a pair was computed before validate timed its pairs). Regenerate: `python "
         "scripts/agf_validation_study.py run --calculator sevennet-l3i5+d3 ...` and `kapitza validate --model agf "
-        "--route fast --compute ...`, then `PYTHONPATH=src python scripts/ship_agf_pairs.py`.",
+        "--route fast --compute --json > run.json`, then `PYTHONPATH=src python scripts/ship_agf_pairs.py --runs "
+        "run.json`.",
         "",
     ]
     return "\n".join(lines)
@@ -317,6 +338,9 @@ def main() -> None:
     parser.add_argument(
         "--data", type=Path, default=None, help="the study's data file (default the default potential's)"
     )
+    parser.add_argument("--runs", type=Path, nargs="*", default=[],
+                        help="outputs of `kapitza validate --model agf [--route fast] --compute --json` (each pair's "
+                        "minutes where the study did not time it)")  # fmt: skip
     args = parser.parse_args()
     cache = args.cache or cache_dir()
     if args.folder.resolve() != SHIPPED.resolve() and not (args.folder / "index.json").exists():
@@ -327,7 +351,7 @@ def main() -> None:
     from kapitza.atomistic.calculators import DEFAULT_CALCULATOR
 
     data = args.data or data_file(DEFAULT_CALCULATOR)
-    found = collect(cache, calculator, data)
+    found = collect(cache, calculator, data, timed=timed_runs(args.runs))
     doc, raw = export(found, refusals(cache), left_out(found, data), args.folder)
     digest = hashlib.sha256(raw).hexdigest()
     if args.folder.resolve() == SHIPPED.resolve():

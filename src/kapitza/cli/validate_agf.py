@@ -111,6 +111,8 @@ def agf_report(found: AgfValidation, report: Report) -> None:
     for g in found.pairs():
         if g["scored"]:
             came = ORIGIN_WORDS.get(g["origin"], "")
+            if g["seconds"] is not None:  # computed in this run, timed
+                came += f" in {g['seconds'] / 60:.1f} min"
             report.detail(f"  {g['film']}|{g['substrate']} ({g['planes']}, {g['cell_atoms']} atoms a period): "
                           f"{g['scored']} rows, {g['papers']} papers; polarity {g['polarity']}"
                           + (f"; {came}" if came else ""), "pairs scored")  # fmt: skip

@@ -118,6 +118,30 @@ def test_the_page_sets_the_measured_minutes_against_the_stated_ones():
     assert ship_agf_pairs._stated_words(made_up[4:]).startswith("No shipped pair")
 
 
+def test_the_minutes_of_a_pair_come_from_the_validation_run_that_computed_and_timed_it(tmp_path):
+    """``--runs``: the saved ``--json`` of validation runs; a pair read (shipped or cached) or not timed gives no
+    minutes, each route keeps its own, and a later file wins."""
+
+    def run(name, route, pairs):
+        path = tmp_path / name
+        path.write_text(json.dumps({"settings": {"route": route}, "pairs": pairs}))
+        return path
+
+    first = run(
+        "a.json",
+        "fast",
+        [
+            {"film": "Si", "substrate": "Ge", "origin": "computed", "seconds": 120.0},
+            {"film": "Al", "substrate": "Si", "origin": "cache", "seconds": None},
+            {"film": "Pt", "substrate": "Si", "origin": "computed", "seconds": None},
+        ],
+    )
+    second = run("b.json", "fast", [{"film": "Si", "substrate": "Ge", "origin": "computed", "seconds": 60.0}])
+    full = run("c.json", "full", [{"film": "Si", "substrate": "Ge", "origin": "computed", "seconds": 600.0}])
+    timed = ship_agf_pairs.timed_runs([first, second, full])
+    assert timed == {("Si", "Ge", "fast"): {"minutes": 1.0}, ("Si", "Ge", "full"): {"minutes": 10.0}}
+
+
 def test_writing_the_crystals_again_keeps_the_pairs_and_the_refusals(made, tmp_path, monkeypatch):
     """scripts/ship_crystals.py rewrites the index without --add: the AGF pairs, the refusals and their rows, which
     scripts/ship_agf_pairs.py put there, stay (files and entries)."""

@@ -103,6 +103,11 @@ def test_a_second_run_reads_the_pairs_from_the_cache(found, rows):
     assert {found.origin[k] for k in scored} <= {"computed", "cache"}  # the module's first run, or a cache before it
     assert {again.origin[k] for k in scored} == {"cache"}  # each says where its AGF came from
     assert all(again.origin[k] == "" for k in np.flatnonzero(~found.scored) if found.reason[k] != "unstable lead")
+    # a pair computed in the run says how long it took; one read says nothing of time
+    assert all(found.seconds[k] > 0 for k in scored if found.origin[k] == "computed")
+    assert np.isnan(again.seconds).all()
+    assert all(g["seconds"] is None for g in again.pairs())  # nor in the pairs' entries
+    assert all(g["seconds"] > 0 for g in found.pairs() if g["origin"] == "computed")
 
 
 def test_without_compute_what_was_computed_is_read_back_and_nothing_runs(found, rows, monkeypatch):
@@ -132,6 +137,9 @@ def test_statistics_weight_rows_and_papers_as_the_expected_page_does():
         reason=("",) * n, detail=("",) * n, note=("",) * n, settings={},
     )  # fmt: skip
     assert made.origin == ("",) * n  # a result made (or saved) without it: no origin claimed
+    assert np.isnan(made.seconds).all()  # nor a time
+    with pytest.raises(InputError, match="seconds must be >= 0"):
+        AV.AgfValidation(**{**made.__dict__, "seconds": np.full(n, -1.0)})
     with pytest.raises(InputError, match="origin must be one of"):
         AV.AgfValidation(**{**made.__dict__, "origin": ("downloaded",) * n})
     s = made.statistics()["agf"]

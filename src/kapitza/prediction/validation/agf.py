@@ -59,6 +59,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import time
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, ClassVar
@@ -177,6 +178,10 @@ class AgfValidation:
     origin : tuple of str
         Where the row's AGF (polarity "+") came from: "shipped" (the table kapitza ships), "cache" (this machine's),
         "computed" (in this run), or "" where the pair was not run (a result saved before this was recorded: "").
+    seconds : ndarray
+        Wall time of the row's pair where this run computed it (both polarities of a polar pair, with its crystals
+        already read), s, shape (n,); NaN where its AGF was read or not run (a result saved before this was
+        recorded: NaN).
     """
 
     calculator: str
@@ -200,6 +205,7 @@ class AgfValidation:
     agf_reversed: NDArray[np.float64] | None = None
     polarity: tuple[str, ...] | None = None
     origin: tuple[str, ...] | None = None
+    seconds: NDArray[np.float64] | None = None
 
     _summary_fields: ClassVar[tuple[str, ...]] = ("calculator", "settings")
 
@@ -212,8 +218,13 @@ class AgfValidation:
             object.__setattr__(self, "polarity", ("",) * rows)
         if self.origin is None:
             object.__setattr__(self, "origin", ("",) * rows)
+        if self.seconds is None:
+            object.__setattr__(self, "seconds", np.full(rows, np.nan))
         columns = ("agf", "agf_intrinsic", "agf_phonon", "full_dispersion", "debye", "agf_reversed")
         n = check_rows(self, columns, (*BUILD_REASONS, *REASONS))
+        spent = _checks.sized(self.seconds, "seconds", (n,))
+        if np.any(spent[np.isfinite(spent)] < 0):
+            raise InputError("seconds must be >= 0 or NaN (not computed in the run)")
         _checks.positive_array(_checks.sized(self.measured, "measured", (n,)), "measured", "W m^-2 K^-1")
         _checks.labels(self.note, "note", n, check=_checks.text)
         _checks.labels(self.polarity, "polarity", n, check=_checks.text)
@@ -286,14 +297,16 @@ class AgfValidation:
 
     def pairs(self) -> list[dict[str, Any]]:
         """One entry per (film, substrate, planes) with rows: rows, papers, scored, the reason and detail, the
-        polarities run, where its AGF came from (:data:`ORIGINS`)."""
+        polarities run, where its AGF came from (:data:`ORIGINS`) and the seconds it took where this run computed
+        it (None otherwise)."""
         groups: dict[tuple[str, str, str], dict[str, Any]] = {}
         for k in range(len(self)):
             key = (self.film[k], self.substrate[k], self.planes[k])
             g = groups.setdefault(key, {"film": key[0], "substrate": key[1], "planes": key[2], "rows": 0,
                                         "papers": set(), "scored": 0, "reason": self.reason[k],
                                         "detail": self.detail[k], "cell_atoms": int(self.cell_atoms[k]),
-                                        "polarity": self.polarity[k], "origin": self.origin[k]})  # fmt: skip
+                                        "polarity": self.polarity[k], "origin": self.origin[k],
+                                        "seconds": _timed(self.seconds[k])})  # fmt: skip
             g["rows"] += 1
             g["papers"].add(self.paper[k])
             g["scored"] += int(self.reason[k] == "")
@@ -395,6 +408,11 @@ def uncomputed(
         return None
     return "not computed", (f"{film}/{substrate} ({plane}): its AGF is neither shipped nor in this machine's cache; "
                             "compute=True (kapitza validate --model agf --compute) runs it")  # fmt: skip
+
+
+def _timed(seconds: float) -> float | None:
+    """A pair's measured seconds, None where it was not timed (NaN)."""
+    return float(seconds) if math.isfinite(seconds) else None
 
 
 def _pair_agf(
@@ -729,7 +747,7 @@ def agf_validation(
     stated: dict[tuple[str, str, str], float] = {}
     if budget is not None:
         jobs, stated = _by_stated_time(jobs, temperature, (source, eps, agf_settings, cache, max_memory_gb))
-    agf, agf_i, agf_p, fd, agf_r = (np.full(n, np.nan) for _ in range(5))
+    agf, agf_i, agf_p, fd, agf_r, spent = (np.full(n, np.nan) for _ in range(6))
     polarity = np.full(n, "", dtype=object)
     origin = [""] * n
     for done, ((film, substrate, plane), members) in enumerate(jobs.items()):
@@ -752,6 +770,7 @@ def agf_validation(
                 reason[k], detail[k] = why
             continue
         came = pair_origin(film, substrate, plane, t, source, eps, agf_settings, cache) or "computed"
+        started = time.perf_counter()
         try:
             g, gi, imaginary = _pair_agf(
                 film, substrate, plane, t, source, eps, agf_settings, cache, max_memory_gb, progress
@@ -770,6 +789,8 @@ def agf_validation(
         agf_p[m] = g[at]
         for k in members:
             origin[k] = came
+        if came == "computed":
+            spent[m] = time.perf_counter() - started
         if unstable:  # computed (the two-probe G kept in agf_phonon) but not scored: not a prediction
             for k in members:
                 reason[k] = "unstable lead"
@@ -782,6 +803,8 @@ def agf_validation(
         run = (source, eps, agf_settings, cache, max_memory_gb, progress)
         agf_r[m], polarity[m] = _other_polarity((film, substrate, plane, t), (c1.material, c2.material, tt, at), run,
                                                 compute)  # fmt: skip
+        if came == "computed":  # both polarities of a polar pair
+            spent[m] = time.perf_counter() - started
         fd[m] = pair_full_dispersion(c1, c2, tt, mesh=mesh, normal=tuple(int(c) for c in plane), cache=cache)[1]
         for k in members:
             note[k] = text
@@ -811,6 +834,7 @@ def agf_validation(
         agf_reversed=agf_r,
         polarity=tuple(str(p) for p in polarity),
         origin=tuple(origin),
+        seconds=spent,
         settings={
             "max_strain": eps,
             "max_cell_atoms": query.max_cell_atoms,
