@@ -281,10 +281,10 @@ def validate_command(
         str | None,
         typer.Option(
             "--route",
-            help="With --model agf: the route of each pair's interface force constants: full (the default, the "
-            "table kapitza ships) or fast (only the rows within the force range of the interface displaced, the "
-            "others from each side's bulk: about a quarter of the full route's stated time; its own cache, nothing "
-            "shipped).",
+            help="With --model agf: the route of each pair's interface force constants: full (the default) or fast "
+            "(only the rows within the force range of the interface displaced, the others from each side's bulk: "
+            "about a quarter of the full route's stated time, more pairs shipped; each route reads and caches its "
+            "own pairs).",
         ),
     ] = None,
     plan: Annotated[

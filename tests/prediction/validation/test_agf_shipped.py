@@ -142,6 +142,22 @@ def test_the_minutes_of_a_pair_come_from_the_validation_run_that_computed_and_ti
     assert timed == {("Si", "Ge", "fast"): {"minutes": 1.0}, ("Si", "Ge", "full"): {"minutes": 10.0}}
 
 
+def test_the_page_sets_each_pair_shipped_by_both_routes_fast_over_full():
+    """Made-up rows: a pair by both routes is compared at its highest common temperature; a pair by one route, or a
+    polarity shipped by one route only, is not."""
+
+    def row(film, route, t, g, polarity="+"):
+        return {"film": film, "substrate": "Si", "plane": "001", "polarity": polarity, "route": route,
+                "temperature_K": t, "conductance_W_m2K": g}  # fmt: skip
+
+    made_up = [row("Al", "full", [100.0, 300.0], [1e8, 2e8]), row("Al", "fast", [300.0, 500.0], [2.2e8, 3e8]),
+               row("Pt", "fast", [300.0], [1e8]), row("Ga", "full", [300.0], [1e8], "-"),
+               row("Ga", "fast", [300.0], [1e8], "+")]  # fmt: skip
+    assert ship_agf_pairs.route_ratios(made_up) == [("Al on Si (001) +", 300.0, pytest.approx(1.1))]
+    assert "1.100-1.100" in ship_agf_pairs._route_words(made_up)
+    assert ship_agf_pairs._route_words(made_up[2:]) == "No pair ships by both routes."
+
+
 def test_writing_the_crystals_again_keeps_the_pairs_and_the_refusals(made, tmp_path, monkeypatch):
     """scripts/ship_crystals.py rewrites the index without --add: the AGF pairs, the refusals and their rows, which
     scripts/ship_agf_pairs.py put there, stay (files and entries)."""
@@ -237,27 +253,28 @@ def test_the_packages_shipped_pairs_are_their_index_rows(package):
         np.testing.assert_array_equal(got["intrinsic"], row["intrinsic_W_m2K"])
 
 
-def test_a_fresh_install_scores_the_packages_pairs_without_a_force(package, monkeypatch):
+@pytest.mark.parametrize("route", ["full", "fast"])
+def test_a_fresh_install_scores_the_packages_pairs_without_a_force(package, route, monkeypatch):
     """Issue 87's "done when": ``kapitza validate --model agf`` (its library call, cells up to the buildable list's
-    200 atoms so that every shipped pair is among its rows) from an empty cache,
+    200 atoms so that every shipped pair is among its rows), by each route, from an empty cache,
     the default potential refusing to load and no AGF allowed, scores every shipped pair's rows (the crystals, their
     full-dispersion DMM and the pairs read from the package), each semiconductor row's G the shipped one; the pairs
     not shipped are counted as not computed."""
     index = package
     _no_force(monkeypatch)
-    found = AV.agf_validation(max_cell_atoms=200)  # every cell the buildable list holds: every shipped pair's
+    found = AV.agf_validation(max_cell_atoms=200, route=route)  # every cell the buildable list holds
     scored = np.flatnonzero(found.scored)
     from kapitza.transmission.agf.stability import UNSTABLE_FRACTION
 
-    full = [r for r in index["agf_pairs"] if r.get("route", "full") == "full"]  # the default route's rows
+    mine = [r for r in index["agf_pairs"] if r.get("route", "full") == route]  # this route's rows
     stable = {(r["film"], r["substrate"]): max(r["lead_imaginary_fraction"]) <= UNSTABLE_FRACTION
-              for r in full}  # fmt: skip
+              for r in mine}  # fmt: skip
     assert {(found.film[k], found.substrate[k]) for k in scored} == {p for p, ok in stable.items() if ok}
     for k in range(len(found)):  # a shipped pair with an unstable lead (Bi|Si: bismuth 6.6 %) is read, not scored
         if stable.get((found.film[k], found.substrate[k])) is False:
             assert found.reason[k] == "unstable lead" and np.isfinite(found.agf_phonon[k])
     assert len({found.paper[k] for k in scored}) >= 10 and "not computed" in found.reason
-    si_ge = next(r for r in full if (r["film"], r["substrate"]) == ("Si", "Ge"))
+    si_ge = next(r for r in mine if (r["film"], r["substrate"]) == ("Si", "Ge"))
     rows = [k for k in scored if (found.film[k], found.substrate[k]) == ("Si", "Ge")]
     expected = np.interp(found.temperature[rows], si_ge["temperature_K"], si_ge["conductance_W_m2K"])
     np.testing.assert_array_equal(found.agf[rows], expected)  # two semiconductors: the phonon G itself
