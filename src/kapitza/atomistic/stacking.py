@@ -585,6 +585,14 @@ def _describe(
     }
 
 
+def end_cell(structure: InterfaceStructure, side: int) -> tuple[NDArray[np.int64], float]:
+    """Side ``side``'s end cell (A's lowest whole period, B's highest: each side's bulk as the interface holds it):
+    the indices of its atoms in ``structure.atoms``, and its period along z, A."""
+    cell = 0 if side == 0 else structure.n_cells - 1
+    members = np.flatnonzero((np.asarray(structure.cell_index) == cell) & (np.asarray(structure.side) == side))
+    return members, structure.periods[side] / ANGSTROM
+
+
 def period_cells(structure: InterfaceStructure) -> tuple[Any, Any]:
     """One bulk period of each side, periodic, as built: (side A, side B).
 
@@ -593,9 +601,8 @@ def period_cells(structure: InterfaceStructure) -> tuple[Any, Any]:
     """
     z = structure.atoms.positions[:, 2]
     out = []
-    for side, cell in zip((0, 1), (0, structure.n_cells - 1)):
-        members = np.flatnonzero((structure.cell_index == cell) & (structure.side == side))
-        period = structure.periods[side] / ANGSTROM
+    for side in (0, 1):
+        members, period = end_cell(structure, side)
         bulk = structure.atoms[members].copy()
         bulk.calc = None
         bulk.positions[:, 2] -= z[members].min()
@@ -755,6 +762,6 @@ def relax(
 
 
 __all__ = [
-    "MAX_PERIOD_INDEX", "bulk_crystal", "conventional_cell", "miller_text", "orient", "period_cells", "relax",
-    "relax_periods", "relaxed_periods", "stack_crystals",
+    "MAX_PERIOD_INDEX", "bulk_crystal", "conventional_cell", "end_cell", "miller_text", "orient", "period_cells",
+    "relax", "relax_periods", "relaxed_periods", "stack_crystals",
 ]  # fmt: skip

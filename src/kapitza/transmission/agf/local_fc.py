@@ -58,6 +58,7 @@ from numpy.typing import NDArray
 
 from ... import _checks
 from ...atomistic.potential_records import RECEPTIVE_FIELD_ANGSTROM, receptive_field
+from ...atomistic.stacking import end_cell
 from ...errors import InputError
 from ...io.results import result
 from ...units import ANGSTROM
@@ -166,11 +167,9 @@ def bulk_column(structure: Any, side: int, force_range: float) -> tuple[Any, NDA
     period's atoms (the rows to displace) and the period, A."""
     from ase import Atoms
 
-    cell_index = 0 if side == 0 else structure.n_cells - 1
-    members = np.flatnonzero((np.asarray(structure.cell_index) == cell_index) & (np.asarray(structure.side) == side))
+    members, period = end_cell(structure, side)
     if members.size == 0:
         raise InputError(f"side {'AB'[side]} has no atoms in its end cell: no bulk crystal to take its rows from")
-    period = structure.periods[side] / ANGSTROM
     atoms = structure.atoms
     pos = atoms.positions[members].copy()
     pos[:, 2] = np.mod(pos[:, 2] - pos[:, 2].min(), period)
@@ -196,9 +195,7 @@ def _native(structure: Any, side: int) -> NDArray[np.bool_]:
     the lateral lattice and the period) with the site's element and mass."""
     atoms = structure.atoms
     pos, lateral = atoms.positions, np.asarray(atoms.cell)[:2, :2]
-    cell_index = 0 if side == 0 else structure.n_cells - 1
-    sites = np.flatnonzero((np.asarray(structure.cell_index) == cell_index) & (np.asarray(structure.side) == side))
-    period = structure.periods[side] / ANGSTROM
+    sites, period = end_cell(structure, side)
     out = np.zeros(len(atoms), dtype=bool)
     mine = np.flatnonzero(np.asarray(structure.side) == side)
     numbers, masses = atoms.numbers, atoms.get_masses()
@@ -237,9 +234,7 @@ def _vacant_sites(
     extent and ``span`` along z (A) that no atom of that side's bulk occupies (``native``: per slab atom): where its
     crystal ends (the other crystal there, or a gap) or a vacancy.  Positions, A, shape (m, 3)."""
     pos = slab.positions
-    cell_index = 0 if side == 0 else structure.n_cells - 1
-    sites = np.flatnonzero((np.asarray(structure.cell_index) == cell_index) & (np.asarray(structure.side) == side))
-    period = structure.periods[side] / ANGSTROM
+    sites, period = end_cell(structure, side)
     site_pos = pos[sites]  # the slab's first atoms are the structure's, in the slab's frame
     lo, hi = max(span[0], pos[:, 2].min()) - SITE_TOLERANCE, min(span[1], pos[:, 2].max()) + SITE_TOLERANCE
     first = math.floor((lo - site_pos[:, 2].max()) / period)
