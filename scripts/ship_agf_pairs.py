@@ -129,9 +129,13 @@ def timed_runs(files: list[Path]) -> dict[tuple[str, str, str], dict]:
     wins."""
     out: dict[tuple[str, str, str], dict] = {}
     for path in files:
-        doc = json.loads(Path(path).read_text())
-        route = doc.get("settings", {}).get("route", "full")
-        for g in doc.get("pairs", []):
+        try:
+            doc = json.loads(Path(path).read_text())
+            route, pairs = doc["settings"]["route"], list(doc["pairs"])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            why = f"not the --json output of kapitza validate --model agf ({exc!r})"
+            raise SystemExit(f"--runs {path}: {why}") from None
+        for g in pairs:
             if g.get("origin") == "computed" and g.get("seconds") is not None:
                 out[g["film"], g["substrate"], route] = {"minutes": round(float(g["seconds"]) / 60, 2)}
     return out

@@ -140,6 +140,10 @@ def test_the_minutes_of_a_pair_come_from_the_validation_run_that_computed_and_ti
     full = run("c.json", "full", [{"film": "Si", "substrate": "Ge", "origin": "computed", "seconds": 600.0}])
     timed = ship_agf_pairs.timed_runs([first, second, full])
     assert timed == {("Si", "Ge", "fast"): {"minutes": 1.0}, ("Si", "Ge", "full"): {"minutes": 10.0}}
+    for bad in (b"\x00\xff binary", b"", b'{"pairs": []}'):  # binary, empty, no settings: one line, no traceback
+        (tmp_path / "bad.json").write_bytes(bad)
+        with pytest.raises(SystemExit, match="not the --json output of kapitza validate --model agf"):
+            ship_agf_pairs.timed_runs([tmp_path / "bad.json"])
 
 
 def test_the_page_sets_each_pair_shipped_by_both_routes_fast_over_full():
