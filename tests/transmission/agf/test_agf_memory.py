@@ -135,7 +135,10 @@ def test_a_6x6_model_is_refused_under_a_memory_bound_before_it_is_built(monkeypa
     monkeypatch.setattr(partition, "lateral_force_constants", spy)
     estimate = estimate_run_memory("Si", "Ge", lateral=(6, 6), kpoints=4, frequencies=100)
     assert estimate.total > 1e9 > lower.model_bytes()
-    with pytest.raises(InputError, match=r"need ~1\.\d+ GB of memory in all \(libraries .* model build .*; limit 1 GB"):
+    with pytest.raises(
+        InputError,
+        match=r"the model build .* the run needs ~1\.\d+ GB of memory in all \(libraries .* model build .*; limit 1 GB",
+    ):
         run_agf("Si", "Ge", lateral=(6, 6), kpoints=4, frequencies=100, max_memory_gb=1)
     assert asked and max(asked) < len(structure.atoms) / 36 * 2  # the 1x1 slab (with its padding copies) alone
     assert estimate_run_memory("Si", "Ge", lateral=(6, 6), kpoints=4, frequencies=100, max_memory_gb=8).total < 8e9
@@ -241,3 +244,22 @@ def test_the_memory_planners_take_one_processes_record():
         assert not names & set(inspect.signature(planner).parameters), planner.__name__
     with pytest.raises(InputError, match="unknown setting 'worker' of run_memory"):
         inputs.run_memory((4, 4), 100, worker=2)
+
+
+def test_a_refusal_names_first_what_sets_its_largest_part():
+    """Issue 87: the diamond pairs' fast route was refused as "kpoints=8x8 and frequencies=200 with a lead unit of 48
+    degrees of freedom need ~34.4 GB" when 33.7 GB of it was the model build, which no k grid or frequency count
+    changes.  The refusal now names the part that sets the largest share; the sweeps' wording stays where they do."""
+    sizes = structure_sizes((8, 8))
+    sweeps = check_size((4, 4), 100, sizes=sizes, max_memory_gb=100)
+    build = 10 * (sweeps.total + 1e9)
+    with pytest.raises(InputError) as info:
+        check_size((4, 4), 100, sizes=sizes, build=build, max_memory_gb=build / 1e9 / 2)
+    words = str(info.value)
+    assert words.startswith("the model build (the force constants of the interface's cell) is the largest part")
+    assert "kpoints" not in words and f"model build {build / 1e9:.3g} GB" in words, words
+    with pytest.raises(
+        InputError,
+        match=rf"^kpoints=4x4 and frequencies=100 with a lead unit of {sizes.lead_dof} degrees of freedom need",
+    ):
+        check_size((4, 4), 100, sizes=sizes, max_memory_gb=sweeps.total / 1e9 / 2)

@@ -852,14 +852,26 @@ def check_size(
     need = run_memory(kgrid, frequencies, check_broadening, sizes=sizes, chunk=1, build=build,
                       processes=Processes.of(processes, given, "check_size"))  # fmt: skip
     if need.total > max_memory_gb * 1e9:
-        model = "" if sizes is None else f" with a lead unit of {sizes.lead_dof} degrees of freedom"
         raise MemoryBoundError(
-            f"{named(label('kpoints'), f'{kgrid[0]}x{kgrid[1]}')} and "
-            f"{named(label('frequencies'), frequencies)}{model} need "
+            f"{_largest_part(need, kgrid, frequencies, sizes, label)} "
             f"~{_gb(need.total)} of memory in all ({need.parts()}; limit {max_memory_gb:g} GB; raise it with "
             f"{label('max_memory_gb')})"
         )
     return need
+
+
+def _largest_part(
+    need: MemoryEstimate, kgrid: tuple[int, int], frequencies: int, sizes: ModelSizes | None, label: Callable
+) -> str:
+    """What a refusal names first: what sets the largest part of ``need``.  The sweeps' part is set by the k grid,
+    the frequencies and the lead unit ("kpoints=8x8 and frequencies=200 with a lead unit of 48 degrees of freedom
+    need"); the model build's by the force constants' largest force call and their rows, which no AGF setting
+    changes ("the model build (...) is the largest part: the run needs")."""
+    if need.build > need.sweep:
+        return "the model build (the force constants of the interface's cell) is the largest part: the run needs"
+    model = "" if sizes is None else f" with a lead unit of {sizes.lead_dof} degrees of freedom"
+    grid = named(label("kpoints"), f"{kgrid[0]}x{kgrid[1]}")
+    return f"{grid} and {named(label('frequencies'), frequencies)}{model} need"
 
 
 def fit_chunk(
