@@ -1,6 +1,7 @@
 """Ship the AGF of the compilation's pairs as package data (issue 87 item 3), from the cache a validation run filled.
 
-    PYTHONPATH=src python scripts/ship_agf_pairs.py [--cache DIR] [--folder DIR] [--data FILE]
+    PYTHONPATH=src python scripts/ship_agf_pairs.py [--cache DIR] [--folder DIR] [--data FILE] [--runs FILE ...]
+        [--max-memory-gb GB]
 
 ``kapitza validate --model agf`` caches each pair's AGF (two-probe and intrinsic G at the rows' temperatures, the
 leads' stability) under a key of the two crystals' records, the plane, the polarity, the potential's identity and
@@ -10,7 +11,9 @@ potential of the shipped crystals (the index's ``calculator``, kapitza's default
 into the shipped folder (default the package's, ``src/kapitza/phonons/data/shipped/``), beside the crystals: an
 xz file an entry, listed in the same index with its checksum and sizes, and a provenance row a pair in the index's
 ``agf_pairs`` (film, substrate, plane, polarity, temperatures, G, the potential, and from the study's data file
-``--data`` the minutes, commit, date and machine of its run).  It then records the index's SHA-256 in
+``--data`` the minutes, commit, date and machine of its run), and each buildable pair a route did not ship with
+why: that route's own plan (``kapitza validate --model agf --route ROUTE --plan``, at ``--max-memory-gb``, a few
+minutes a route) from the same cache.  It then records the index's SHA-256 in
 ``src/kapitza/io/shipped_index.py`` (package folder only) and writes ``docs/reference/shipped-agf-pairs.md``.
 
 A fresh install then reads each shipped pair exactly where the cache would have served the same computation
@@ -29,6 +32,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -92,34 +96,70 @@ def refusals(cache: Path, calculator: str | None = None) -> list[tuple[str, dict
     return out
 
 
-def left_out(found: list[tuple[str, dict, dict]], data: Path) -> list[dict]:
-    """Each pair ``kapitza interface buildable`` lists on one plane (cells up to 200 atoms a period) that ships no
-    AGF, with why: the reasons of its rows where the study ran it (``--data``), else that it was not run."""
+def _data_why(entry: dict | None, cell: int) -> str:
+    """Why the study's data file (its pair ``entry``, None where it did not run the pair) left a pair out."""
+    if entry is not None and set(entry["reason"]) == {"cell size"}:  # left out by a smaller bound: not run
+        entry = None
+    if entry is None:
+        return f"not run: the study runs the smallest cells first within its time budget ({cell} atoms a period)"
+    reasons = sorted({r for r in entry["reason"] if r})
+    details = sorted({d for d, r in zip(entry["detail"], entry["reason"]) if r and r != "cell size"})
+    if not reasons:  # scored in the data file but not under the current entry format here
+        return (f"computed at {entry.get('commit')} on {entry.get('machine')} under an earlier entry format "
+                "(not shipped: not reproduced under the current one)")  # fmt: skip
+    return "; ".join(reasons) + (f": {details[0][:300]}" if details else "")
+
+
+def plan_why(plan: Any, film: str, substrate: str) -> str | None:
+    """Why ``plan`` (an :class:`~kapitza.prediction.validation.agf_plan.AgfPlan` of one route) leaves the pair
+    uncomputed, from its own statement (None where it has no line of the pair: shipped, cached, or not among its
+    runs): a run that would go is "not computed yet" with its stated time and memory against the bound; a run left
+    out says its reason and detail.  A polar pair's two runs are named by polarity where their words differ."""
+    from kapitza.atomistic.force_cost import duration_words
+
+    words = {}
+    for k in range(len(plan)):
+        if (plan.film[k], plan.substrate[k]) != (film, substrate):
+            continue
+        memory = f"~{plan.memory_gb[k]:.3g} GB against a bound of {plan.limit_gb[k]:g} GB"
+        if plan.reason[k] == "":
+            time = duration_words(float(plan.seconds[k])) if np.isfinite(plan.seconds[k]) else "an unstated time"
+            route = plan.settings.get("route", "full")
+            why = (f"not computed yet: stated {time} of force calls and {memory} (`kapitza validate --model agf "
+                   f"--route {route} --compute` runs it)")  # fmt: skip
+        elif plan.reason[k] == "over the memory bound":
+            why = f"over the memory bound: stated {memory} ({plan.detail[k][:240]})"
+        else:
+            why = f"{plan.reason[k]}: {plan.detail[k][:300]}"
+        words.setdefault(why, []).append(plan.polarity[k])
+    if not words:
+        return None
+    if len(words) == 1:
+        return next(iter(words))
+    return "; ".join(f"polarity {', '.join(p)}: {w}" for w, p in words.items())
+
+
+def left_out(found: list[tuple[str, dict, dict]], data: Path, plans: dict[str, Any] | None = None) -> list[dict]:
+    """Each pair ``kapitza interface buildable`` lists on one plane (cells up to 200 atoms a period) that a route
+    ships no AGF of, with why, a row per route: the route's plan (``plans``: route -> its
+    :class:`~kapitza.prediction.validation.agf_plan.AgfPlan` from the shipping cache, :func:`plan_why`) where it
+    states the pair, else the study's reasons (``--data``) where it ran it, else that it was not run."""
     from agf_validation_study import pair_groups
 
-    shipped = {(r["film"], r["substrate"]) for _, _, r in found}
+    shipped = {(r["film"], r["substrate"], r.get("route", "full")) for _, _, r in found}
     doc = json.loads(data.read_text()) if data.exists() else {"pairs": {}}
     pairs = pair_groups(200)
     out = []
     for (film, substrate), g in sorted(pairs.items(), key=lambda p: (p[1]["cell"], p[0])):
-        if (film, substrate) in shipped:
-            continue
-        entry = doc["pairs"].get(f"{film}|{substrate}")
-        if entry is not None and set(entry["reason"]) == {"cell size"}:  # left out by a smaller bound: not run
-            entry = None
-        if entry is None:
-            why = (
-                f"not run: the study runs the smallest cells first within its time budget ({g['cell']} atoms a period)"
-            )
-        else:
-            reasons = sorted({r for r in entry["reason"] if r})
-            details = sorted({d for d, r in zip(entry["detail"], entry["reason"]) if r and r != "cell size"})
-            why = "; ".join(reasons) + (f": {details[0][:300]}" if details else "")
-            if not reasons:  # scored in the data file but not under the current entry format here
-                why = (f"computed at {entry.get('commit')} on {entry.get('machine')} under an earlier entry format "
-                       "(not shipped: not reproduced under the current one)")  # fmt: skip
-        out.append({"film": film, "substrate": substrate, "rows": g["rows"], "papers": len(g["papers"]),
-                    "cell_atoms": g["cell"], "why": why})  # fmt: skip
+        for route in sorted(plans or {"full": None}):
+            if (film, substrate, route) in shipped:
+                continue
+            plan = (plans or {}).get(route)
+            why = None if plan is None else plan_why(plan, film, substrate)
+            if why is None:
+                why = _data_why(doc["pairs"].get(f"{film}|{substrate}"), g["cell"])
+            out.append({"film": film, "substrate": substrate, "route": route, "rows": g["rows"],
+                        "papers": len(g["papers"]), "cell_atoms": g["cell"], "why": why})  # fmt: skip
     return out
 
 
@@ -220,11 +260,24 @@ def _stated_minutes(film: str, substrate: str, parts: dict) -> float | None:
     return None if found.seconds is None else round(found.seconds / 60, 2)
 
 
+def route_plans(calculator: str, bound: dict) -> dict[str, Any]:
+    """Each route's plan (:func:`~kapitza.prediction.validation.agf_plan.agf_plan`) of the pairs not shipped or
+    cached, under ``bound`` (max_memory_gb, max_cell_atoms), from the cache ``KAPITZA_CACHE_DIR`` names."""
+    from kapitza.prediction.validation.agf_plan import agf_plan
+
+    plans = {}
+    for route in ("fast", "full"):
+        print(f"stating the {route} route's runs (kapitza validate --model agf --plan)", flush=True)
+        plans[route] = agf_plan(calculator, route=route, **bound)
+    return plans
+
+
 def export(found: list[tuple[str, dict, dict]], refused: list[tuple[str, dict, dict]], left: list[dict],
-           folder: Path) -> tuple[dict, bytes]:  # fmt: skip
+           folder: Path, plan_bound: dict | None = None) -> tuple[dict, bytes]:  # fmt: skip
     """The pair entries and the refusals written into ``folder`` beside what it ships already (its index kept, its
-    former pair entries and refusals replaced), with ``left`` (each buildable pair not shipped and why): returns
-    the new index and its bytes."""
+    former pair entries and refusals replaced), with ``left`` (each buildable pair not shipped and why, per route)
+    and ``plan_bound`` (the bounds of the plans that said why: max_memory_gb, max_cell_atoms): returns the new index
+    and its bytes."""
     from kapitza.io.cache import _KEY_FIELD, _payload
     from kapitza.io.shipped import pack
 
@@ -250,6 +303,7 @@ def export(found: list[tuple[str, dict, dict]], refused: list[tuple[str, dict, d
                                                    r.get("route", "full")))  # fmt: skip
     doc["agf_pairs_refused_crystals"] = verdicts
     doc["agf_pairs_left"] = left
+    doc["agf_pairs_left_plan"] = plan_bound
     doc["agf_pairs_made"] = {"by": "PYTHONPATH=src python scripts/ship_agf_pairs.py", "commit": _commit()}
     doc["total_packed_bytes"] = sum(e["packed_bytes"] for e in doc["entries"].values())
     raw = (json.dumps(doc, indent=1) + "\n").encode()
@@ -298,11 +352,13 @@ def page(doc: dict) -> str:
     lines += ["", "## The fast route against the full route, per pair", "", _route_words(doc.get("agf_pairs", []))]
     lines += ["", "## Crystals the potential refuses (shipped as refusals)", ""]
     lines += [f"- {r['crystal']}: {r['refused'][:300]}" for r in doc.get("agf_pairs_refused_crystals", [])] or ["none"]
-    lines += ["", "## Buildable pairs without a shipped AGF, and why", "",
-              "| film on substrate | rows | papers | atoms a period | why |", "|---|---:|---:|---:|---|"]  # fmt: skip
+    lines += ["", "## Buildable pairs without a shipped AGF, and why, per route", "", _left_words(doc), "",
+              "| film on substrate | route | rows | papers | atoms a period | why |",
+              "|---|---|---:|---:|---:|---|"]  # fmt: skip
     for r in doc.get("agf_pairs_left", []):
         why = str(r["why"]).replace("|", "/")
-        lines.append(f"| {r['film']} on {r['substrate']} | {r['rows']} | {r['papers']} | {r['cell_atoms']} | {why} |")
+        lines.append(f"| {r['film']} on {r['substrate']} | {r.get('route', 'full')} | {r['rows']} | {r['papers']} | "
+                     f"{r['cell_atoms']} | {why} |")  # fmt: skip
     lines += [
         "",
         "Minutes are the pair's whole `validate --model agf` run as the study timed it (both polarities of a polar "
@@ -314,6 +370,26 @@ def page(doc: dict) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _left_words(doc: dict) -> str:
+    """The unshipped pairs counted by route and by the first words of their reason."""
+    bound = doc.get("agf_pairs_left_plan") or {}
+    counts: dict[str, dict[str, list[int]]] = {}
+    for r in doc.get("agf_pairs_left", []):
+        kind = str(r["why"]).split(":")[0].removeprefix("polarity +")
+        c = counts.setdefault(r.get("route", "full"), {}).setdefault(kind, [0, 0])
+        c[0], c[1] = c[0] + 1, c[1] + int(r["rows"])
+    if not counts:
+        return "Every buildable pair ships its AGF by both routes."
+    said = "; ".join(f"**{route}**: " + ", ".join(f"{k} {n} pairs ({rows} rows)" for k, (n, rows) in kinds.items())
+                     for route, kinds in sorted(counts.items()))  # fmt: skip
+    how = ""
+    if bound:
+        how = (f" Each route's reason is its own plan's (`kapitza validate --model agf --route ROUTE --plan "
+               f"--max-memory-gb {bound['max_memory_gb']:g} --max-cell-atoms {bound['max_cell_atoms']}`) from the "
+               "cache the entries were shipped from, at the commit above.")  # fmt: skip
+    return f"By route and reason: {said}.{how}"
 
 
 def route_ratios(rows: list[dict]) -> list[tuple[str, float, float]]:
@@ -380,8 +456,14 @@ def main() -> None:
     parser.add_argument("--runs", type=Path, nargs="*", default=[],
                         help="outputs of `kapitza validate --model agf [--route fast] --compute --json` (each pair's "
                         "minutes where the study did not time it)")  # fmt: skip
+    parser.add_argument(
+        "--max-memory-gb", type=float, default=16.0, help="the bound of the plans that say why a pair is not shipped"
+    )
     args = parser.parse_args()
+    if not (args.max_memory_gb > 0):
+        raise SystemExit(f"--max-memory-gb must be a positive number of GB, got {args.max_memory_gb}")
     cache = args.cache or cache_dir()
+    os.environ["KAPITZA_CACHE_DIR"] = str(cache)
     if args.folder.resolve() != SHIPPED.resolve() and not (args.folder / "index.json").exists():
         shutil.copytree(SHIPPED, args.folder, dirs_exist_ok=True)
     calculator = json.loads((args.folder / "index.json").read_text())["calculator"]
@@ -391,7 +473,9 @@ def main() -> None:
 
     data = args.data or data_file(DEFAULT_CALCULATOR)
     found = collect(cache, calculator, data, timed=timed_runs(args.runs))
-    doc, raw = export(found, refusals(cache), left_out(found, data), args.folder)
+    bound = {"max_memory_gb": args.max_memory_gb, "max_cell_atoms": 200}
+    plans = route_plans(_calculator_name(calculator), bound)
+    doc, raw = export(found, refusals(cache), left_out(found, data, plans), args.folder, bound)
     digest = hashlib.sha256(raw).hexdigest()
     if args.folder.resolve() == SHIPPED.resolve():
         head = DIGEST.read_text().split("INDEX_SHA256 =")[0]
