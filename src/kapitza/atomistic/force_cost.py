@@ -114,7 +114,7 @@ def call_seconds(name: str, atoms: Any) -> float | None:
     cost = CALL_COSTS.get(_base(name))
     if cost is None:
         return None
-    from ase.neighborlist import neighbor_list  # every periodic image, also beyond half the cell
+    from matscipy.neighbours import neighbour_list as neighbor_list  # every periodic image, ASE's pairs, 30x faster
 
     pairs = float(neighbor_list("i", atoms, cost.pair_cutoff).size)
     seconds = cost.fixed + cost.per_pair * pairs + cost.per_pair_squared * pairs**2

@@ -65,14 +65,14 @@ def finite_difference_rows(atoms: Any, rows: NDArray[np.int64], step: float) -> 
 
 
 def neighbours(atoms: Any, cutoff: float) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """CSR of the atoms within ``cutoff`` (A) of each atom, any periodic image (ASE's neighbour list)."""
+    """CSR of the atoms within ``cutoff`` (A) of each atom, any periodic image (matscipy's neighbour list)."""
     cell = np.asarray(atoms.cell)
     if np.allclose(cell, np.diag(np.diag(cell))):  # orthogonal: scipy's periodic k-d tree (minimum image)
         i, j = _kdtree_pairs(atoms.positions, np.diag(cell), atoms.pbc, cutoff)
     else:
-        from ase.neighborlist import neighbor_list
+        from matscipy.neighbours import neighbour_list  # ASE's pairs (every periodic image), 30x faster
 
-        i, j = neighbor_list("ij", atoms, cutoff)
+        i, j = neighbour_list("ij", atoms, cutoff)
     order = np.argsort(i, kind="stable")
     start = np.searchsorted(i[order], np.arange(len(atoms) + 1))
     return start, j[order]

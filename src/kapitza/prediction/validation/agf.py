@@ -633,13 +633,26 @@ def pair_query(
 
 def pair_crystals(
     film: str, substrate: str, temperature: NDArray[np.float64], source: Any, cache: bool,
-    progress: Progress | None, max_memory_gb: float | None,
+    progress: Progress | None, max_memory_gb: float | None, seen: dict[str, Any] | None = None,
 ) -> tuple[tuple[str, str] | None, tuple[Any, Any]]:  # fmt: skip
     """The pair's two crystals as the validation reads them (:func:`~.calculators.crystal_verdict`) and why no AGF
     of the pair could be scored for them, or None: a side the potential refuses (its refusal first), a side over
     the memory bound (not the potential's), a metal/metal pair without electron data (:func:`no_prediction`, found
-    before its AGF is run).  Returns ((reason, detail) or None, (film's, substrate's) phonons, None where refused)."""
-    verdicts = [crystal_verdict(crystal_for(s), source, cache, progress, max_memory_gb) for s in (film, substrate)]
+    before its AGF is run).  Returns ((reason, detail) or None, (film's, substrate's) phonons, None where refused).
+
+    ``seen`` (a dict one run of the pairs keeps, crystal name -> verdict) reads a crystal once per run: its verdict
+    from the cache still assembles its phonons (4 s of sound speeds for a crystal on 2 cores; silicon is in 12
+    pairs)."""
+
+    def verdict(name: str) -> Any:
+        if seen is not None and name in seen:
+            return seen[name]
+        found = crystal_verdict(crystal_for(name), source, cache, progress, max_memory_gb)
+        if seen is not None:
+            seen[name] = found
+        return found
+
+    verdicts = [verdict(s) for s in (film, substrate)]
     refused = sorted((bound, s, why) for s, (_, why, bound) in zip((film, substrate), verdicts) if why)
     if refused:
         bound, name, why = refused[0]
@@ -750,6 +763,7 @@ def agf_validation(
     agf, agf_i, agf_p, fd, agf_r, spent = (np.full(n, np.nan) for _ in range(6))
     polarity = np.full(n, "", dtype=object)
     origin = [""] * n
+    seen: dict[str, Any] = {}
     for done, ((film, substrate, plane), members) in enumerate(jobs.items()):
         if progress is not None:
             progress("pairs", done, len(jobs))
@@ -761,7 +775,7 @@ def agf_validation(
                 for k in members:
                     reason[k], detail[k] = left
                 continue
-        why, (c1, c2) = pair_crystals(film, substrate, temperature[m], source, cache, progress, max_memory_gb)
+        why, (c1, c2) = pair_crystals(film, substrate, temperature[m], source, cache, progress, max_memory_gb, seen)
         if why is None:
             over = _over_budget(budget, stated.get((film, substrate, plane), 0.0), f"{film}/{substrate} ({plane})")
             why = None if over is None else ("not computed", over)

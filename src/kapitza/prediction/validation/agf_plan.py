@@ -215,6 +215,7 @@ def agf_plan(
     run = (source, eps, agf_settings, bound)
     lines: list[dict[str, Any]] = []
     stored = 0
+    seen: dict[str, Any] = {}
     for done, (job, members) in enumerate(jobs.items()):
         if progress is not None:
             progress("pairs", done, len(jobs))
@@ -230,7 +231,7 @@ def agf_plan(
         stored += len(polarities) - len(left)
         if not left:
             continue
-        why = pair_crystals(film, substrate, t, source, cache, None, max_memory_gb)[0]
+        why = pair_crystals(film, substrate, t, source, cache, None, max_memory_gb, seen)[0]
         for p in left:
             line = _line(job, members, built, p)
             lines.append({**line, "reason": why[0], "detail": why[1]} if why else _planned(line, t, run))
