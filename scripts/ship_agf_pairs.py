@@ -460,7 +460,7 @@ def main() -> None:
         "--max-memory-gb", type=float, default=16.0, help="the bound of the plans that say why a pair is not shipped"
     )
     args = parser.parse_args()
-    if not (args.max_memory_gb > 0):
+    if not (0 < args.max_memory_gb < float("inf")):
         raise SystemExit(f"--max-memory-gb must be a positive number of GB, got {args.max_memory_gb}")
     cache = args.cache or cache_dir()
     os.environ["KAPITZA_CACHE_DIR"] = str(cache)
