@@ -110,33 +110,38 @@ def _data_why(entry: dict | None, cell: int) -> str:
     return "; ".join(reasons) + (f": {details[0][:300]}" if details else "")
 
 
-def plan_why(plan: Any, film: str, substrate: str) -> str | None:
-    """Why ``plan`` (an :class:`~kapitza.prediction.validation.agf_plan.AgfPlan` of one route) leaves the pair
-    uncomputed, from its own statement (None where it has no line of the pair: shipped, cached, or not among its
-    runs): a run that would go is "not computed yet" with its stated time and memory against the bound; a run left
-    out says its reason and detail.  A polar pair's two runs are named by polarity where their words differ."""
+def plan_why(plan: Any, film: str, substrate: str) -> tuple[str, str] | None:
+    """(reason, why) ``plan`` (an :class:`~kapitza.prediction.validation.agf_plan.AgfPlan` of one route) leaves the
+    pair uncomputed, from its own statement (None where it has no line of the pair: shipped, cached, or not among
+    its runs): a run that would go is "not computed yet" with its stated time and memory against the bound; a run
+    left out says its reason and detail.  A pair's runs (two polarities, or two planes) are each named by plane and
+    polarity where their words differ; the reason is then theirs joined by " / "."""
     from kapitza.atomistic.force_cost import duration_words
 
-    words = {}
-    for k in range(len(plan)):
-        if (plan.film[k], plan.substrate[k]) != (film, substrate):
-            continue
+    words: dict[str, list[str]] = {}
+    reasons: list[str] = []
+    ks = [k for k in range(len(plan)) if (plan.film[k], plan.substrate[k]) == (film, substrate)]
+    for k in ks:
         memory = f"~{plan.memory_gb[k]:.3g} GB against a bound of {plan.limit_gb[k]:g} GB"
+        reason = plan.reason[k] or "not computed yet"
         if plan.reason[k] == "":
             time = duration_words(float(plan.seconds[k])) if np.isfinite(plan.seconds[k]) else "an unstated time"
             route = plan.settings.get("route", "full")
             why = (f"not computed yet: stated {time} of force calls and {memory} (`kapitza validate --model agf "
                    f"--route {route} --compute` runs it)")  # fmt: skip
-        elif plan.reason[k] == "over the memory bound":
-            why = f"over the memory bound: stated {memory} ({plan.detail[k][:240]})"
+        elif plan.reason[k] == "over the memory bound":  # its detail: "the run states ~X GB ...; the interface is ..."
+            call = f"its largest force call {plan.call_atoms[k]} atoms; " if plan.call_atoms[k] else ""
+            why = f"over the memory bound: stated {memory} ({call}{plan.detail[k].split('; ', 1)[-1][:240]})"
         else:
             why = f"{plan.reason[k]}: {plan.detail[k][:300]}"
-        words.setdefault(why, []).append(plan.polarity[k])
+        planes = len({plan.plane[j] for j in ks}) > 1
+        words.setdefault(why, []).append(f"({plan.plane[k]}) {plan.polarity[k]}" if planes else plan.polarity[k])
+        reasons += [reason] if reason not in reasons else []
     if not words:
         return None
     if len(words) == 1:
-        return next(iter(words))
-    return "; ".join(f"polarity {', '.join(p)}: {w}" for w, p in words.items())
+        return reasons[0], next(iter(words))
+    return " / ".join(reasons), "; ".join(f"{', '.join(p)}: {w}" for w, p in words.items())
 
 
 def left_out(found: list[tuple[str, dict, dict]], data: Path, plans: dict[str, Any] | None = None) -> list[dict]:
@@ -155,11 +160,13 @@ def left_out(found: list[tuple[str, dict, dict]], data: Path, plans: dict[str, A
             if (film, substrate, route) in shipped:
                 continue
             plan = (plans or {}).get(route)
-            why = None if plan is None else plan_why(plan, film, substrate)
-            if why is None:
+            found_why = None if plan is None else plan_why(plan, film, substrate)
+            if found_why is None:
                 why = _data_why(doc["pairs"].get(f"{film}|{substrate}"), g["cell"])
+                found_why = why.split(":")[0], why
             out.append({"film": film, "substrate": substrate, "route": route, "rows": g["rows"],
-                        "papers": len(g["papers"]), "cell_atoms": g["cell"], "why": why})  # fmt: skip
+                        "papers": len(g["papers"]), "cell_atoms": g["cell"], "reason": found_why[0],
+                        "why": found_why[1]})  # fmt: skip
     return out
 
 
@@ -377,7 +384,7 @@ def _left_words(doc: dict) -> str:
     bound = doc.get("agf_pairs_left_plan") or {}
     counts: dict[str, dict[str, list[int]]] = {}
     for r in doc.get("agf_pairs_left", []):
-        kind = str(r["why"]).split(":")[0].removeprefix("polarity +")
+        kind = str(r.get("reason") or str(r["why"]).split(":")[0])
         c = counts.setdefault(r.get("route", "full"), {}).setdefault(kind, [0, 0])
         c[0], c[1] = c[0] + 1, c[1] + int(r["rows"])
     if not counts:

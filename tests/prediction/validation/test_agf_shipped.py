@@ -163,49 +163,57 @@ def test_the_page_sets_each_pair_shipped_by_both_routes_fast_over_full():
 
 
 def _plan(route, lines):
-    """A made-up AgfPlan of ``route`` whose runs are ``lines`` (film, substrate, polarity, reason, detail, s, GB)."""
+    """A made-up AgfPlan of ``route`` whose runs are ``lines`` (film, substrate, plane, polarity, reason, detail, s,
+    GB)."""
     from kapitza.prediction.validation.agf_plan import AgfPlan
 
     n = len(lines)
     column = list(zip(*lines))
     return AgfPlan(
-        calculator="made-up", film=column[0], substrate=column[1], plane=("001",) * n, polarity=column[2],
+        calculator="made-up", film=column[0], substrate=column[1], plane=column[2], polarity=column[3],
         rows=np.full(n, 3), papers=np.ones(n, dtype=int), cell_atoms=np.full(n, 8), force_calls=np.full(n, 10),
-        call_atoms=np.full(n, 100), seconds=np.array(column[5], dtype=float),
-        memory_gb=np.array(column[6], dtype=float), limit_gb=np.full(n, 16.0), paper_ids=("p1",) * n,
-        reason=column[3], detail=column[4], stored=0, settings={"route": route},
+        call_atoms=np.full(n, 100), seconds=np.array(column[6], dtype=float),
+        memory_gb=np.array(column[7], dtype=float), limit_gb=np.full(n, 16.0), paper_ids=("p1",) * n,
+        reason=column[4], detail=column[5], stored=0, settings={"route": route},
     )  # fmt: skip
 
 
 def test_each_unshipped_pair_says_why_by_its_routes_own_plan(monkeypatch, tmp_path):
     """Issue 87's "every buildable pair or a stated reason per pair": a pair a route did not ship takes its reason
-    from that route's plan (a run that would go: its stated time and memory against the bound; a polar pair whose
-    polarities differ: each named), and from the study's data file only where the plan has no line of it."""
+    from that route's plan (a run that would go: its stated time and memory against the bound; a pair whose runs
+    differ, by polarity or by plane: each named), and from the study's data file only where the plan has no line
+    of it."""
     import agf_validation_study
 
-    fast = _plan("fast", [("Al", "GaN", "+", "", "", 1200.0, 9.7), ("Al", "GaN", "-", "over the memory bound",
-                          "the model build is the largest part", 600.0, 17.2),
-                          ("Cu", "C", "+", "over the memory bound", "the model build ...", 3000.0, 33.0)])  # fmt: skip
-    assert ship_agf_pairs.plan_why(fast, "Al", "GaN").startswith(
-        "polarity +: not computed yet: stated ~20 min of force calls and ~9.7 GB"
+    over = "the run states ~17.2 GB against its bound of 16 GB (max_memory_gb); the interface is 36 atoms"
+    fast = _plan("fast", [("Al", "GaN", "001", "+", "", "", 1200.0, 9.7),
+                          ("Al", "GaN", "001", "-", "over the memory bound", over, 600.0, 17.2),
+                          ("Cu", "C", "001", "+", "over the memory bound", over, 3000.0, 33.0),
+                          ("TiN", "MgO", "001", "+", "", "", 2760.0, 15.2),
+                          ("TiN", "MgO", "111", "+", "", "", 1620.0, 11.3)])  # fmt: skip
+    reason, why = ship_agf_pairs.plan_why(fast, "Al", "GaN")
+    assert reason == "not computed yet / over the memory bound"
+    assert why.startswith("+: not computed yet: stated ~20 min of force calls and ~9.7 GB against a bound of 16 GB")
+    assert (
+        "; -: over the memory bound: stated ~17.2 GB against a bound of 16 GB (its largest force call 100 atoms; "
+        "the interface is 36 atoms)" in why
     )
-    assert "polarity -: over the memory bound: stated ~17.2 GB against a bound of 16 GB" in ship_agf_pairs.plan_why(
-        fast, "Al", "GaN"
-    )
-    assert ship_agf_pairs.plan_why(fast, "Cu", "C").startswith("over the memory bound: stated ~33 GB against")
+    reason, why = ship_agf_pairs.plan_why(fast, "TiN", "MgO")
+    assert reason == "not computed yet" and "(001) +: not computed yet: stated ~46 min" in why and "(111) +: " in why
     assert ship_agf_pairs.plan_why(fast, "Si", "Ge") is None
-    full = _plan("full", [("Cu", "C", "+", "refused by the potential", "C: unstable", np.nan, np.nan)])
+    full = _plan("full", [("Cu", "C", "001", "+", "refused by the potential", "C: unstable", np.nan, np.nan)])
     groups = {("Si", "Ge"): {"rows": 2, "papers": {"p"}, "cell": 8}, ("Cu", "C"): {"rows": 3, "papers": {"q"},
               "cell": 12}, ("Al", "GaN"): {"rows": 5, "papers": {"r", "s"}, "cell": 16}}  # fmt: skip
     monkeypatch.setattr(agf_validation_study, "pair_groups", lambda cap: groups)
     found = [("key", {}, {"film": "Si", "substrate": "Ge", "route": "fast"})]
     left = ship_agf_pairs.left_out(found, tmp_path / "no data", {"fast": fast, "full": full})
-    said = {(r["film"], r["route"]): r["why"] for r in left}
+    said = {(r["film"], r["route"]): (r["reason"], r["why"]) for r in left}
     assert set(said) == {("Si", "full"), ("Cu", "fast"), ("Cu", "full"), ("Al", "fast"), ("Al", "full")}
-    assert said["Si", "full"].startswith("not run") and said["Cu", "full"] == "refused by the potential: C: unstable"
+    assert said["Si", "full"][0] == "not run" and said["Cu", "full"][1] == "refused by the potential: C: unstable"
     bound = {"max_memory_gb": 16, "max_cell_atoms": 200}
     words = ship_agf_pairs._left_words({"agf_pairs_left": left, "agf_pairs_left_plan": bound})
-    assert "**fast**: over the memory bound 1 pairs (3 rows)" in words and "--max-memory-gb 16" in words
+    assert "**fast**: over the memory bound 1 pairs (3 rows), not computed yet / over the memory bound 1 pairs" in words
+    assert "--max-memory-gb 16" in words
 
 
 def test_writing_the_crystals_again_keeps_the_pairs_and_the_refusals(made, tmp_path, monkeypatch):
