@@ -641,8 +641,8 @@ def pair_crystals(
     before its AGF is run).  Returns ((reason, detail) or None, (film's, substrate's) phonons, None where refused).
 
     ``seen`` (a dict one run of the pairs keeps, crystal name -> verdict) reads a crystal once per run: its verdict
-    from the cache still assembles its phonons (4 s of sound speeds for a crystal on 2 cores; silicon is in 12
-    pairs)."""
+    from the cache still assembles its phonons (4 s of sound speeds for a crystal on 2 cores; silicon is in 11 of the
+    44 buildable pairs)."""
 
     def verdict(name: str) -> Any:
         if seen is not None and name in seen:
