@@ -75,7 +75,7 @@ PENDING: Mapping[str, Mapping[str, str]] = {
     "database": {
         "agf": "its gain's paper-resampled interval (0.823-1.060) holds no gain, and its verdict has turned with the "
         "pairs shipped (kept at 67 rows, dropped at 82 and 87, kept at 97); x1.691 by paper is short of issue 87's "
-        "x1.6, and a user's pair outside the 24 shipped pairs would have it missing"
+        "x1.6, and a user's pair outside the 16 shipped pairs would have it missing"
     },
     "structure": {},
 }
