@@ -188,16 +188,30 @@ def timed_runs(files: list[Path]) -> dict[tuple[str, str, str], dict]:
     return out
 
 
+def entry_file(kind: str, key_text: str) -> str:
+    """The shipped file name of a cache entry of ``kind`` under ``key_text`` (its key's SHA-256, 24 digits)."""
+    return f"{kind}-{hashlib.sha256(key_text.encode()).hexdigest()[:24]}.xz"
+
+
+def shipped_runs(folder: Path) -> dict[str, dict]:
+    """The run provenance (minutes, commit, date, machine) the index of ``folder`` records for each pair entry it
+    ships, by file name: a later shipping keeps it for the same entry where no study or run of its own times it."""
+    index = folder / "index.json"
+    doc = json.loads(index.read_text()) if index.exists() else {}
+    return {r["file"]: r["run"] for r in doc.get("agf_pairs", []) if r.get("file") and r.get("run")}
+
+
 def collect(
     cache: Path, calculator: dict, data: Path, settings: dict | None = None,
-    timed: dict[tuple[str, str, str], dict] | None = None,
+    timed: dict[tuple[str, str, str], dict] | None = None, before: dict[str, dict] | None = None,
 ) -> list[tuple[str, dict, dict]]:  # fmt: skip
     """(key text, verified arrays, provenance row) of every pair entry of ``cache`` to ship: verified under the
     cache's key, of the current entry format, computed with ``calculator`` and the AGF ``settings`` (default
     ``kapitza validate --model agf``'s, the only ones its queries ask for) by either route (``--route full``, whose
     settings are those, or ``--route fast``, whose add its route) within the default strain bound.  The study's
     provenance (``data``: minutes, commit, date, machine) is the full route's; ``timed`` (:func:`timed_runs`) gives
-    the minutes of a pair no study ran (the fast route's, or a full-route pair computed by ``validate`` itself)."""
+    the minutes of a pair no study ran (the fast route's, or a full-route pair computed by ``validate`` itself);
+    ``before`` (:func:`shipped_runs`) those the shipped index recorded for the same entry, kept where neither does."""
     from kapitza.io.cache import read_signed, signing_key
     from kapitza.prediction.validation.agf import AGF_SETTINGS, CACHE_FORMAT
     from kapitza.prediction.validation.buildable import DEFAULT_MAX_STRAIN
@@ -234,7 +248,8 @@ def collect(
             "lead_imaginary_fraction": np.asarray(arrays["imaginary"]).tolist(),
             "max_strain": parts["max_strain"], "settings": parts["settings"], "route": route,
             "run": (runs.get(f"{film}|{substrate}") if route == "full" else None)
-                   or (timed or {}).get((film, substrate, route), {}),
+                   or (timed or {}).get((film, substrate, route))
+                   or (before or {}).get(entry_file(KIND, key_text), {}),
             "stated_minutes": _stated_minutes(film, substrate, parts),
         }  # fmt: skip
         out.append((key_text, arrays, row))
@@ -300,7 +315,7 @@ def export(found: list[tuple[str, dict, dict]], refused: list[tuple[str, dict, d
             payload = _payload({**arrays, _KEY_FIELD: np.array(key_text)})
             packed = pack(payload)
             digest = hashlib.sha256(key_text.encode()).hexdigest()
-            target = f"{kind}-{digest[:24]}.xz"
+            target = entry_file(kind, key_text)
             (folder / target).write_bytes(packed)
             label = row.get("crystal") or f"{row['film']}|{row['substrate']} ({row['plane']}) {row['polarity']}"
             doc["entries"][digest] = {"kind": kind, "file": target, "sha256": hashlib.sha256(packed).hexdigest(),
@@ -479,7 +494,7 @@ def main() -> None:
     from kapitza.atomistic.calculators import DEFAULT_CALCULATOR
 
     data = args.data or data_file(DEFAULT_CALCULATOR)
-    found = collect(cache, calculator, data, timed=timed_runs(args.runs))
+    found = collect(cache, calculator, data, timed=timed_runs(args.runs), before=shipped_runs(args.folder))
     bound = {"max_memory_gb": args.max_memory_gb, "max_cell_atoms": 200}
     plans = route_plans(_calculator_name(calculator), bound)
     doc, raw = export(found, refusals(cache), left_out(found, data, plans), args.folder, bound)

@@ -103,6 +103,25 @@ def test_the_export_ships_the_scored_pair_by_each_route_and_the_refusal(made):
     assert kinds.count("agf-validation-pair") == 2 and kinds.count("calculator-validation-crystal") == 1
 
 
+def test_shipping_again_keeps_each_entrys_recorded_minutes_unless_a_run_times_it_anew(made):
+    """A pair's minutes are measured once, by the run that computed it: shipping again (more pairs, or the reasons
+    redone) without that run's file keeps what the index recorded for the same entry (its file, its key's digest);
+    a run given with --runs times it anew.  Before, shipping without every earlier --runs file dropped them."""
+    _, folder, work, _ = made
+    identity = json.loads((folder / "index.json").read_text())["calculator"]
+    before = ship_agf_pairs.shipped_runs(folder)
+    assert before == {}  # the fixture's pairs were shipped untimed
+    doc = json.loads((folder / "index.json").read_text())
+    before = {r["file"]: {"minutes": 7.0, "commit": "abc"} for r in doc["agf_pairs"]}
+    assert all(f.startswith("agf-validation-pair-") and f.endswith(".xz") for f in before)
+    found = ship_agf_pairs.collect(work, identity, work / "no data file", SMALL, before=before)
+    assert [r["run"] for _, _, r in found] == [{"minutes": 7.0, "commit": "abc"}] * 2
+    timed = {("Si", "Si", "fast"): {"minutes": 2.0}}
+    found = ship_agf_pairs.collect(work, identity, work / "no data file", SMALL, timed=timed, before=before)
+    assert {r["route"]: r["run"]["minutes"] for _, _, r in found} == {"fast": 2.0, "full": 7.0}
+    assert {ship_agf_pairs.entry_file(ship_agf_pairs.KIND, k) for k, _, _ in found} == set(before)
+
+
 def test_the_page_sets_the_measured_minutes_against_the_stated_ones():
     """The page's closing line: each single-polarity pair's whole-run minutes over its force constants' stated
     minutes; a polar pair (two rows, one measured time for both) and a row without a statement are not in it."""
