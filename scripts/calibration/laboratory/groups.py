@@ -71,12 +71,10 @@ PENDING: Mapping[str, Mapping[str, str]] = {
     # study's file; the gain's interval 0.851-1.077 held no gain); dropped the same day by the same rule once the study
     # held Cr|Si's 14 rows of 4 papers (82 rows: x1.962 against x1.744 without it)
     # database, agf: kept again on 2026-11-30 with AlN|GaN's 10 rows shipped (97 rows of 24 papers: x1.691 against
-    # x1.744 without it and x1.867 with its placebo; by whole pair x1.657 against x1.840)
-    "database": {
-        "agf": "its gain's paper-resampled interval (0.823-1.060) holds no gain, and its verdict has turned with the "
-        "pairs shipped (kept at 67 rows, dropped at 82 and 87, kept at 97); x1.691 by paper is short of issue 87's "
-        "x1.6, and a user's pair outside the 16 shipped pairs would have it missing"
-    },
+    # x1.744 without it and x1.867 with its placebo; by whole pair x1.657 against x1.840; its gain's interval
+    # 0.823-1.060 held no gain), pending; dropped the same day by the same rule once Au|BaF2 and Al|GaSb shipped
+    # (108 rows: x1.837 against x1.744 without it).  Its verdict has turned with the pairs shipped four times.
+    "database": {},
     "structure": {},
 }
 
