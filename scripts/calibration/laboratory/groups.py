@@ -73,7 +73,7 @@ PENDING: Mapping[str, Mapping[str, str]] = {
     # database, agf: kept again on 2026-11-30 with AlN|GaN's 10 rows shipped (97 rows of 24 papers: x1.691 against
     # x1.744 without it and x1.867 with its placebo; by whole pair x1.657 against x1.840; its gain's interval
     # 0.823-1.060 held no gain), pending; dropped the same day by the same rule once Au|BaF2 and Al|GaSb shipped
-    # (108 rows: x1.837 against x1.744 without it).  Its verdict has turned with the pairs shipped four times.
+    # (108 rows: x1.837 against x1.744 without it).  Its verdict has turned three times with the pairs shipped.
     "database": {},
     "structure": {},
 }
