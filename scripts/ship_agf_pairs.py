@@ -121,6 +121,7 @@ def plan_why(plan: Any, film: str, substrate: str) -> tuple[str, str] | None:
     words: dict[str, list[str]] = {}
     reasons: list[str] = []
     ks = [k for k in range(len(plan)) if (plan.film[k], plan.substrate[k]) == (film, substrate)]
+    planes = len({plan.plane[k] for k in ks}) > 1
     for k in ks:
         memory = f"~{plan.memory_gb[k]:.3g} GB against a bound of {plan.limit_gb[k]:g} GB"
         reason = plan.reason[k] or "not computed yet"
@@ -134,7 +135,6 @@ def plan_why(plan: Any, film: str, substrate: str) -> tuple[str, str] | None:
             why = f"over the memory bound: stated {memory} ({call}{plan.detail[k].split('; ', 1)[-1][:240]})"
         else:
             why = f"{plan.reason[k]}: {plan.detail[k][:300]}"
-        planes = len({plan.plane[j] for j in ks}) > 1
         words.setdefault(why, []).append(f"({plan.plane[k]}) {plan.polarity[k]}" if planes else plan.polarity[k])
         reasons += [reason] if reason not in reasons else []
     if not words:
