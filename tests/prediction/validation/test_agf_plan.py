@@ -107,7 +107,22 @@ def test_a_run_above_its_memory_bound_is_stated_over_it_naming_both_numbers(stat
     (si,) = _line(plan, "Si", "Si")
     assert plan.reason[si] == "over the memory bound", plan.detail[si]
     assert f"~{need:.3g} GB against its bound of {bound:.3g} GB" in plan.detail[si]
+    assert "libraries" in plan.detail[si] and "sweeps" in plan.detail[si], plan.detail[si]
     assert plan.pairs_run() == 0
+
+
+def test_a_plan_over_its_bound_names_the_model_build_where_it_sets_the_largest_part():
+    """Issue 87: the plan's over-bound line says what the run's own refusal says first
+    (:func:`kapitza.transmission.agf.inputs.check_size`): the model build where it dominates, not where the sweeps
+    do; every part is listed either way."""
+    from kapitza.transmission.agf.inputs import BUILD_PART, MemoryEstimate
+
+    line = {"memory_gb": 20.0, "limit_gb": 16.0}
+    build = AP._over_bound(MemoryEstimate(libraries=1e9, build=18e9, sweep=1e9), line, "the interface is 44 atoms")
+    assert f"(max_memory_gb); {BUILD_PART} is the largest part (libraries 1 GB, model build 18 GB" in build, build
+    assert build.endswith("; the interface is 44 atoms")
+    sweeps = AP._over_bound(MemoryEstimate(libraries=1e9, build=1e9, sweep=18e9), line, "x")
+    assert BUILD_PART not in sweeps and "sweeps 18 GB" in sweeps, sweeps
 
 
 @pytest.mark.parametrize(

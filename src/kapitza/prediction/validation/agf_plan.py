@@ -178,10 +178,20 @@ def _planned(line: dict[str, Any], t: NDArray[np.float64], run: tuple[Any, ...])
             "seconds": math.nan if found.seconds is None else found.seconds, "memory_gb": found.memory.total / 1e9,
             "limit_gb": found.limit / 1e9}  # fmt: skip
     if not found.fits:
-        line.update(reason="over the memory bound", detail=(
-            f"the run states ~{line['memory_gb']:.3g} GB against its bound of {line['limit_gb']:.3g} GB "
-            f"(max_memory_gb); {found.described}"))  # fmt: skip
+        line.update(reason="over the memory bound", detail=_over_bound(found.memory, line, found.described))
     return line
+
+
+def _over_bound(memory: Any, line: dict[str, Any], described: str) -> str:
+    """A run over its bound in the words of the run's own refusal (:func:`~kapitza.transmission.agf.inputs.
+    check_size`): both numbers, the part that sets the largest share where it is the model build, and every part."""
+    from ...transmission.agf.inputs import BUILD_PART
+
+    largest = f"; {BUILD_PART} is the largest part" if memory.build_dominates else ""
+    return (
+        f"the run states ~{line['memory_gb']:.3g} GB against its bound of {line['limit_gb']:.3g} GB "
+        f"(max_memory_gb){largest} ({memory.parts()}); {described}"
+    )
 
 
 def agf_plan(

@@ -643,6 +643,12 @@ class MemoryEstimate:
             self.libraries + self.calculator + max(self.build, self.sweep) + self.dask + self.workers * self.per_worker
         )
 
+    @property
+    def build_dominates(self) -> bool:
+        """Whether the model build's peak is above the sweeps' (then no k grid or frequency count changes the
+        run's memory: only a smaller cell does)."""
+        return bool(self.build > self.sweep)
+
     def parts(self) -> str:
         """The estimate in words, for the messages: "libraries 0.15 GB, build 0.3 GB, ..."."""
         items = [("libraries", self.libraries), ("calculator model", self.calculator), ("model build", self.build),
@@ -860,6 +866,9 @@ def check_size(
     return need
 
 
+BUILD_PART = "the model build (the force constants of the interface's cell)"
+
+
 def _largest_part(
     need: MemoryEstimate, kgrid: tuple[int, int], frequencies: int, sizes: ModelSizes | None, label: Callable
 ) -> str:
@@ -867,8 +876,8 @@ def _largest_part(
     the frequencies and the lead unit ("kpoints=8x8 and frequencies=200 with a lead unit of 48 degrees of freedom
     need"); the model build's by the force constants' largest force call and their rows, which no AGF setting
     changes ("the model build (...) is the largest part: the run needs")."""
-    if need.build > need.sweep:
-        return "the model build (the force constants of the interface's cell) is the largest part: the run needs"
+    if need.build_dominates:
+        return f"{BUILD_PART} is the largest part: the run needs"
     model = "" if sizes is None else f" with a lead unit of {sizes.lead_dof} degrees of freedom"
     grid = named(label("kpoints"), f"{kgrid[0]}x{kgrid[1]}")
     return f"{grid} and {named(label('frequencies'), frequencies)}{model} need"
