@@ -1,14 +1,15 @@
 """Ship the AGF of the compilation's pairs as package data (issue 87 item 3), from the cache a validation run filled.
 
     PYTHONPATH=src python scripts/ship_agf_pairs.py [--cache DIR] [--folder DIR] [--data FILE] [--runs FILE ...]
-        [--max-memory-gb GB]
+        [--max-memory-gb GB] [--replace]
 
 ``kapitza validate --model agf`` caches each pair's AGF (two-probe and intrinsic G at the rows' temperatures, the
 leads' stability) under a key of the two crystals' records, the plane, the polarity, the potential's identity and
 the settings (``kapitza.prediction.validation.agf._pair_agf``, cache kind ``agf-validation-pair``).  This script
 copies every such entry of the cache folder ``--cache`` (default the user's cache) that was computed with the
 potential of the shipped crystals (the index's ``calculator``, kapitza's default) under the current entry format
-into the shipped folder (default the package's, ``src/kapitza/phonons/data/shipped/``), beside the crystals: an
+into the shipped folder (default the package's, ``src/kapitza/phonons/data/shipped/``), beside the crystals and
+the pairs shipped before (kept unless the cache writes them anew, or ``--replace`` says the cache holds them all): an
 xz file an entry, listed in the same index with its checksum and sizes, and a provenance row a pair in the index's
 ``agf_pairs`` (film, substrate, plane, polarity, temperatures, G, the potential, and from the study's data file
 ``--data`` the minutes, commit, date and machine of its run), and each buildable pair a route did not ship with
@@ -26,11 +27,13 @@ first (it fills the cache and the data file).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
 import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -294,22 +297,40 @@ def route_plans(calculator: str, bound: dict) -> dict[str, Any]:
     return plans
 
 
+def kept_rows(folder: Path, found: list[tuple[str, dict, dict]], refused: list[tuple[str, dict, dict]],
+              replace: bool = False) -> tuple[list[dict], list[dict]]:  # fmt: skip
+    """The pair rows and the refusal rows ``folder``'s index ships that this shipping keeps: each one whose entry
+    neither ``found`` nor ``refused`` (the cache's) writes anew, so that a cache holding only a new machine's runs
+    adds to the table instead of emptying it; none with ``replace`` (the cache holds the whole table)."""
+    index = folder / "index.json"
+    doc = json.loads(index.read_text()) if index.exists() else {}
+    if replace:
+        return [], []
+    new = {entry_file(KIND, k) for k, _, _ in found} | {entry_file(VERDICT, k) for k, _, _ in refused}
+    pairs = [r for r in doc.get("agf_pairs", []) if r.get("file") and r["file"] not in new]
+    verdicts = [r for r in doc.get("agf_pairs_refused_crystals", []) if r.get("file") and r["file"] not in new]
+    return pairs, verdicts
+
+
 def export(found: list[tuple[str, dict, dict]], refused: list[tuple[str, dict, dict]], left: list[dict],
-           folder: Path, plan_bound: dict | None = None) -> tuple[dict, bytes]:  # fmt: skip
-    """The pair entries and the refusals written into ``folder`` beside what it ships already (its index kept, its
-    former pair entries and refusals replaced), with ``left`` (each buildable pair not shipped and why, per route)
-    and ``plan_bound`` (the bounds of the plans that said why: max_memory_gb, max_cell_atoms): returns the new index
-    and its bytes."""
+           folder: Path, plan_bound: dict | None = None, replace: bool = False) -> tuple[dict, bytes]:  # fmt: skip
+    """The pair entries and the refusals written into ``folder`` beside what it ships already (its index kept; its
+    former pair entries and refusals kept where these do not replace them (:func:`kept_rows`), all dropped with
+    ``replace``), with ``left`` (each buildable pair not shipped and why, per route) and ``plan_bound`` (the bounds
+    of the plans that said why: max_memory_gb, max_cell_atoms): returns the new index and its bytes.  ``folder``
+    is written in place: :func:`staged` gives a copy to write and puts it in place whole."""
     from kapitza.io.cache import _KEY_FIELD, _payload
     from kapitza.io.shipped import pack
 
     index_path = folder / "index.json"
     doc = json.loads(index_path.read_text())
+    kept_pairs, kept_verdicts = kept_rows(folder, found, refused, replace)
+    kept = {r["file"] for r in kept_pairs + kept_verdicts}
     for digest, entry in list(doc["entries"].items()):
-        if entry.get("kind") in (KIND, VERDICT):
+        if entry.get("kind") in (KIND, VERDICT) and entry["file"] not in kept:
             (folder / entry["file"]).unlink(missing_ok=True)
             del doc["entries"][digest]
-    rows, verdicts = [], []
+    rows, verdicts = list(kept_pairs), list(kept_verdicts)
     for kind, items, out in ((KIND, found, rows), (VERDICT, refused, verdicts)):
         for key_text, arrays, row in items:
             payload = _payload({**arrays, _KEY_FIELD: np.array(key_text)})
@@ -331,6 +352,26 @@ def export(found: list[tuple[str, dict, dict]], refused: list[tuple[str, dict, d
     raw = (json.dumps(doc, indent=1) + "\n").encode()
     index_path.write_bytes(raw)
     return doc, raw
+
+
+@contextlib.contextmanager
+def staged(folder: Path) -> Iterator[Path]:
+    """A copy of ``folder`` to write (``FOLDER.staging`` beside it, a leftover of an interrupted shipping removed
+    first), put in place of ``folder`` whole once the body ends: an interruption before then leaves ``folder`` as it
+    was, never half-written; an error in the body removes the copy."""
+    work = folder.with_name(folder.name + ".staging")
+    old = folder.with_name(folder.name + ".replaced")
+    for leftover in (work, old):
+        shutil.rmtree(leftover, ignore_errors=True)
+    shutil.copytree(folder, work)
+    try:
+        yield work
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    folder.rename(old)
+    work.rename(folder)
+    shutil.rmtree(old)
 
 
 def page(doc: dict) -> str:
@@ -481,6 +522,9 @@ def main() -> None:
     parser.add_argument(
         "--max-memory-gb", type=float, default=16.0, help="the bound of the plans that say why a pair is not shipped"
     )
+    parser.add_argument("--replace", action="store_true",
+                        help="the cache holds the whole table: drop the shipped pairs and refusals it lacks (by "
+                        "default they are kept, so that a machine's new runs add to the table)")  # fmt: skip
     args = parser.parse_args()
     if not (0 < args.max_memory_gb < float("inf")):
         raise SystemExit(f"--max-memory-gb must be a positive number of GB, got {args.max_memory_gb}")
@@ -495,9 +539,13 @@ def main() -> None:
 
     data = args.data or data_file(DEFAULT_CALCULATOR)
     found = collect(cache, calculator, data, timed=timed_runs(args.runs), before=shipped_runs(args.folder))
+    refused = refusals(cache)
+    kept, _ = kept_rows(args.folder, found, refused, args.replace)
     bound = {"max_memory_gb": args.max_memory_gb, "max_cell_atoms": 200}
     plans = route_plans(_calculator_name(calculator), bound)
-    doc, raw = export(found, refusals(cache), left_out(found, data, plans), args.folder, bound)
+    left = left_out(found + [("", {}, r) for r in kept], data, plans)
+    with staged(args.folder) as work:
+        doc, raw = export(found, refused, left, work, bound, args.replace)
     digest = hashlib.sha256(raw).hexdigest()
     if args.folder.resolve() == SHIPPED.resolve():
         head = DIGEST.read_text().split("INDEX_SHA256 =")[0]

@@ -122,6 +122,47 @@ def test_shipping_again_keeps_each_entrys_recorded_minutes_unless_a_run_times_it
     assert {ship_agf_pairs.entry_file(ship_agf_pairs.KIND, k) for k, _, _ in found} == set(before)
 
 
+def test_shipping_from_a_cache_without_the_shipped_pairs_keeps_them_unless_told_to_replace(made, tmp_path):
+    """A new machine's cache holds only its own runs: shipping from it adds them to the table.  Before, every pair
+    and refusal the cache lacked was dropped (the 28 shipped pairs, from a machine whose cache held none of them).
+    With ``replace`` (``--replace``) the cache is the whole table, as before."""
+    _, template, _, _ = made
+    folder = tmp_path / "shipped"
+    shutil.copytree(template, folder)
+    before = json.loads((folder / "index.json").read_text())
+    empty = ([], [])
+    assert ship_agf_pairs.kept_rows(folder, *empty) == (before["agf_pairs"], before["agf_pairs_refused_crystals"])
+    doc, _ = ship_agf_pairs.export(*empty, [], folder)
+    assert doc["agf_pairs"] == before["agf_pairs"]
+    assert doc["agf_pairs_refused_crystals"] == before["agf_pairs_refused_crystals"]
+    assert doc["entries"] == before["entries"] and all((folder / e["file"]).is_file() for e in doc["entries"].values())
+    doc, _ = ship_agf_pairs.export(*empty, [], folder, replace=True)
+    assert doc["agf_pairs"] == [] and doc["agf_pairs_refused_crystals"] == []
+    kinds = {e["kind"] for e in doc["entries"].values()}
+    assert not kinds & {ship_agf_pairs.KIND, ship_agf_pairs.VERDICT} and kinds  # the crystals stay
+    assert not list(folder.glob(f"{ship_agf_pairs.KIND}-*"))
+
+
+def test_an_interrupted_shipping_leaves_the_folder_as_it_was(made, tmp_path):
+    """The export writes a staged copy, put in place whole: an interruption (here an error after the entries and
+    the index were written into the copy) leaves the folder byte for byte as it was and no copy behind; the next
+    shipping puts its copy in place."""
+    _, template, _, _ = made
+    folder = tmp_path / "shipped"
+    shutil.copytree(template, folder)
+    was = {p.name: p.read_bytes() for p in folder.iterdir()}
+    with pytest.raises(KeyboardInterrupt), ship_agf_pairs.staged(folder) as work:
+        ship_agf_pairs.export([], [], [], work, replace=True)
+        raise KeyboardInterrupt
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == was
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shipped"]
+    (tmp_path / "shipped.staging").mkdir()  # a leftover of a shipping killed outright
+    with ship_agf_pairs.staged(folder) as work:
+        doc, _ = ship_agf_pairs.export([], [], [], work, replace=True)
+    assert json.loads((folder / "index.json").read_text()) == doc and doc["agf_pairs"] == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shipped"]
+
+
 def test_the_page_sets_the_measured_minutes_against_the_stated_ones():
     """The page's closing line: each single-polarity pair's whole-run minutes over its force constants' stated
     minutes; a polar pair (two rows, one measured time for both) and a row without a statement are not in it."""
