@@ -113,12 +113,13 @@ def _data_why(entry: dict | None, cell: int) -> str:
     return "; ".join(reasons) + (f": {details[0][:300]}" if details else "")
 
 
-def plan_why(plan: Any, film: str, substrate: str) -> tuple[str, str] | None:
+def plan_why(plan: Any, film: str, substrate: str, named: bool = False) -> tuple[str, str] | None:
     """(reason, why) ``plan`` (an :class:`~kapitza.prediction.validation.agf_plan.AgfPlan` of one route) leaves the
     pair uncomputed, from its own statement (None where it has no line of the pair: shipped, cached, or not among
     its runs): a run that would go is "not computed yet" with its stated time and memory against the bound; a run
     left out says its reason and detail.  A pair's runs (two polarities, or two planes) are each named by plane and
-    polarity where their words differ; the reason is then theirs joined by " / "."""
+    polarity where their words differ, or always with ``named`` (a pair shipped on another plane or polarity); the
+    reason is then theirs joined by " / "."""
     from kapitza.atomistic.force_cost import duration_words
 
     words: dict[str, list[str]] = {}
@@ -142,7 +143,12 @@ def plan_why(plan: Any, film: str, substrate: str) -> tuple[str, str] | None:
         reasons += [reason] if reason not in reasons else []
     if not words:
         return None
-    if len(words) == 1:
+    if named:
+        for k in ks:
+            label = f"({plan.plane[k]}) {plan.polarity[k]}"
+            for runs in words.values():
+                runs[:] = [label if r in (plan.polarity[k], label) else r for r in runs]
+    if len(words) == 1 and not named:
         return reasons[0], next(iter(words))
     return " / ".join(reasons), "; ".join(f"{', '.join(p)}: {w}" for w, p in words.items())
 
@@ -160,17 +166,29 @@ def left_out(found: list[tuple[str, dict, dict]], data: Path, plans: dict[str, A
     out = []
     for (film, substrate), g in sorted(pairs.items(), key=lambda p: (p[1]["cell"], p[0])):
         for route in sorted(plans or {"full": None}):
-            if (film, substrate, route) in shipped:
-                continue
             plan = (plans or {}).get(route)
-            found_why = None if plan is None else plan_why(plan, film, substrate)
+            rows, papers = g["rows"], len(g["papers"])
+            if (film, substrate, route) in shipped:  # a plane or polarity its plan still states is left out
+                found_why = None if plan is None else plan_why(plan, film, substrate, named=True)
+                if found_why is None:
+                    continue
+                rows, papers = _planned_rows(plan, film, substrate)
+            else:
+                found_why = None if plan is None else plan_why(plan, film, substrate)
             if found_why is None:
                 why = _data_why(doc["pairs"].get(f"{film}|{substrate}"), g["cell"])
                 found_why = why.split(":")[0], why
-            out.append({"film": film, "substrate": substrate, "route": route, "rows": g["rows"],
-                        "papers": len(g["papers"]), "cell_atoms": g["cell"], "reason": found_why[0],
-                        "why": found_why[1]})  # fmt: skip
+            out.append({"film": film, "substrate": substrate, "route": route, "rows": rows, "papers": papers,
+                        "cell_atoms": g["cell"], "reason": found_why[0], "why": found_why[1]})  # fmt: skip
     return out
+
+
+def _planned_rows(plan: Any, film: str, substrate: str) -> tuple[int, int]:
+    """The rows and papers of ``plan``'s runs of a pair (a plane's rows once, whichever polarities run it)."""
+    ks = [k for k in range(len(plan)) if (plan.film[k], plan.substrate[k]) == (film, substrate)]
+    rows = {plan.plane[k]: int(plan.rows[k]) for k in ks}
+    papers = {p for k in ks for p in str(plan.paper_ids[k]).split(", ") if p}
+    return sum(rows.values()), len(papers)
 
 
 def timed_runs(files: list[Path]) -> dict[tuple[str, str, str], dict]:

@@ -269,6 +269,16 @@ def test_each_unshipped_pair_says_why_by_its_routes_own_plan(monkeypatch, tmp_pa
     left = ship_agf_pairs.left_out(found, tmp_path / "no data", {"fast": fast, "full": full})
     said = {(r["film"], r["route"]): (r["reason"], r["why"]) for r in left}
     assert set(said) == {("Si", "full"), ("Cu", "fast"), ("Cu", "full"), ("Al", "fast"), ("Al", "full")}
+    # TiN on MgO shipped on (001) only: its (111) run, which the plan still states, is left out with its own rows
+    groups[("TiN", "MgO")] = {"rows": 9, "papers": {"t"}, "cell": 16}
+    tin = _plan("fast", [("TiN", "MgO", "111", "+", "", "", 1620.0, 11.3)])
+    shipped_001 = [("key", {}, {"film": "TiN", "substrate": "MgO", "route": "fast"})]
+    (partial,) = [r for r in ship_agf_pairs.left_out(shipped_001, tmp_path / "no data", {"fast": tin})
+                  if r["film"] == "TiN"]  # fmt: skip
+    assert (partial["rows"], partial["papers"], partial["reason"]) == (3, 1, "not computed yet"), partial
+    assert partial["why"].startswith("(111) +: not computed yet: stated ~27 min"), partial["why"]
+    assert not [r for r in ship_agf_pairs.left_out(shipped_001, tmp_path / "no data", {"fast": _plan("fast", [
+        ("Si", "Ge", "001", "+", "", "", 60.0, 1.0)])}) if r["film"] == "TiN"]  # fmt: skip
     assert said["Si", "full"][0] == "not run" and said["Cu", "full"][1] == "refused by the potential: C: unstable"
     bound = {"max_memory_gb": 16, "max_cell_atoms": 200}
     words = ship_agf_pairs._left_words({"agf_pairs_left": left, "agf_pairs_left_plan": bound})
