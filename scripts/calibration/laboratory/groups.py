@@ -73,8 +73,14 @@ PENDING: Mapping[str, Mapping[str, str]] = {
     # database, agf: kept again on 2026-11-30 with AlN|GaN's 10 rows shipped (97 rows of 24 papers: x1.691 against
     # x1.744 without it and x1.867 with its placebo; by whole pair x1.657 against x1.840; its gain's interval
     # 0.823-1.060 held no gain), pending; dropped the same day by the same rule once Au|BaF2 and Al|GaSb shipped
-    # (108 rows: x1.837 against x1.744 without it).  Its verdict has turned three times with the pairs shipped.
-    "database": {},
+    # (108 rows: x1.837 against x1.744 without it).  Kept again on 2026-11-30 with Al|BaF2 and TiN|MgO (001) shipped
+    # (122 rows of 25 papers: x1.700 against x1.744 without it and x1.786 with its placebo; by whole pair x1.704
+    # against x1.840): pending, for the reasons below.  Its verdict has turned four times with the pairs shipped.
+    "database": {
+        "agf": "its gain's paper-resampled interval (0.845-1.077) holds no gain, and its verdict has turned with the "
+        "pairs shipped (kept at 67 rows, dropped at 82 and 87, kept at 97, dropped at 108, kept at 122); x1.700 by "
+        "paper is short of issue 87's x1.6, and a user's pair outside the 20 shipped pairs would have it missing"
+    },
     "structure": {},
 }
 
