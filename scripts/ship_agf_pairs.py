@@ -125,7 +125,7 @@ def plan_why(plan: Any, film: str, substrate: str, named: bool = False) -> tuple
     words: dict[str, list[str]] = {}
     reasons: list[str] = []
     ks = [k for k in range(len(plan)) if (plan.film[k], plan.substrate[k]) == (film, substrate)]
-    planes = len({plan.plane[k] for k in ks}) > 1
+    planes = named or len({plan.plane[k] for k in ks}) > 1
     for k in ks:
         memory = f"~{plan.memory_gb[k]:.3g} GB against a bound of {plan.limit_gb[k]:g} GB"
         reason = plan.reason[k] or "not computed yet"
@@ -143,11 +143,6 @@ def plan_why(plan: Any, film: str, substrate: str, named: bool = False) -> tuple
         reasons += [reason] if reason not in reasons else []
     if not words:
         return None
-    if named:
-        for k in ks:
-            label = f"({plan.plane[k]}) {plan.polarity[k]}"
-            for runs in words.values():
-                runs[:] = [label if r in (plan.polarity[k], label) else r for r in runs]
     if len(words) == 1 and not named:
         return reasons[0], next(iter(words))
     return " / ".join(reasons), "; ".join(f"{', '.join(p)}: {w}" for w, p in words.items())
@@ -320,10 +315,10 @@ def kept_rows(folder: Path, found: list[tuple[str, dict, dict]], refused: list[t
     """The pair rows and the refusal rows ``folder``'s index ships that this shipping keeps: each one whose entry
     neither ``found`` nor ``refused`` (the cache's) writes anew, so that a cache holding only a new machine's runs
     adds to the table instead of emptying it; none with ``replace`` (the cache holds the whole table)."""
-    index = folder / "index.json"
-    doc = json.loads(index.read_text()) if index.exists() else {}
     if replace:
         return [], []
+    index = folder / "index.json"
+    doc = json.loads(index.read_text()) if index.exists() else {}
     new = {entry_file(KIND, k) for k, _, _ in found} | {entry_file(VERDICT, k) for k, _, _ in refused}
     pairs = [r for r in doc.get("agf_pairs", []) if r.get("file") and r["file"] not in new]
     verdicts = [r for r in doc.get("agf_pairs_refused_crystals", []) if r.get("file") and r["file"] not in new]
